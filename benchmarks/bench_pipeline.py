@@ -1,0 +1,532 @@
+"""Benchmark the batch pipeline (``run_batch``) with a classical engine on large pictures.
+
+What it measures, per case (one synthetic illustration with green-painted regions):
+
+* the wall time of one ``run_batch`` call over a folder holding that single PNG: everything the
+  command does for the file (engine lookup, PNG decode, mask, regions, restoration, compositing,
+  PNG encode and atomic write);
+* the per-file ``seconds`` and ``regions`` the batch report gives;
+* the peak resident memory of the process (``ru_maxrss``) just before ``run_batch`` (after the
+  imports, with the picture already on disk) and after it, so that the pipeline's own share is
+  visible; the picture's size as an uncompressed 8-bit RGB array is printed too, so the share
+  can be read as a number of full-size copies.
+
+Every run happens in a fresh Python process (this script re-invoked with a hidden ``--child``
+flag), so each peak belongs to one case and one run only. The pictures are drawn in code
+(deterministic, seeded), in another fresh process (``--make``), and written as PNG into a
+temporary folder before any timing starts; the parent process stays small (see below).
+After each timed run the output is checked (no exact green left, pixels outside the censor mask
+bit-identical, the expected region count); the check is not timed and comes after the peak
+memory reading.
+
+Cases: ``2048`` (2048x2048, 5 regions of 60-300 px) and ``8000`` (8000x8000, 3 regions of
+200-1000 px).
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/bench_pipeline.py                  # both cases, one run each
+    .venv/bin/python benchmarks/bench_pipeline.py --cases 8000 --repeat 3 --json result.json
+    .venv/bin/python benchmarks/bench_pipeline.py --cases 8000 --profile   # + cProfile top 8
+
+``--profile [N]`` adds one cProfiled run per case (not in the table) and prints its top N
+cumulative entries on stderr. The markdown table goes to stdout, progress to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import platform
+import pstats
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# Only the standard library is imported at module level, on purpose. On Linux a child's
+# ru_maxrss starts at the peak of the process that started it (the kernel keeps the high-water
+# mark across fork and exec), so the parent must stay small for its whole life: it neither
+# imports numpy/OpenCV nor draws the pictures; fresh child processes do both.
+
+SEED = 20261123
+
+#: One JSON-able result row (a run, or a case's summary).
+Row = dict[str, Any]
+PROFILE_TOP = 8
+
+
+@dataclass(frozen=True)
+class Case:
+    """One benchmark picture: a square of ``size`` px with ``regions`` green regions."""
+
+    size: int
+    regions: int
+    min_side: int  # longer side of the smallest region, px
+    max_side: int  # longer side of the largest region, px
+
+    @property
+    def name(self) -> str:
+        return f"{self.size}x{self.size}"
+
+    @property
+    def rgb_mib(self) -> float:
+        """The picture as an uncompressed HxWx3 uint8 array, in MiB."""
+        return self.size * self.size * 3 / 2**20
+
+
+CASES: dict[int, Case] = {
+    2048: Case(2048, regions=5, min_side=60, max_side=300),
+    8000: Case(8000, regions=3, min_side=200, max_side=1000),
+}
+
+
+# --- the synthetic pictures ------------------------------------------------------------------
+
+
+def _colour(rng: np.random.Generator) -> tuple[int, int, int]:
+    """A random RGB colour kept well away from the censor green."""
+    import numpy as np
+
+    from decensor_app.masks import GREEN
+
+    green = np.array(GREEN, np.float64)
+    while True:
+        colour = rng.integers(0, 256, 3)
+        if np.linalg.norm(colour - green) > 120:
+            return int(colour[0]), int(colour[1]), int(colour[2])
+
+
+def draw_illustration(size: int, seed: int = SEED) -> np.ndarray:
+    """A size x size x 3 uint8 RGB picture: smooth gradients with flat shapes and line art."""
+    import cv2
+    import numpy as np
+
+    from decensor_app.masks import exact_green
+
+    rng = np.random.default_rng(seed)
+    picture = np.empty((size, size, 3), np.uint8)
+    ramp = np.linspace(0.0, 1.0, size, dtype=np.float32)
+    top, bottom = rng.uniform(60, 200, 3), rng.uniform(120, 250, 3)
+    tint = rng.uniform(-40, 40, 3)
+    for channel in range(3):  # vertical sky-like blend plus a horizontal tint, channel by channel
+        vertical = top[channel] + (bottom[channel] - top[channel]) * ramp
+        horizontal = tint[channel] * (ramp - 0.5)
+        blend = vertical[:, None] + horizontal[None, :]
+        picture[..., channel] = np.clip(blend, 0, 255).astype(np.uint8)
+    aa = cv2.LINE_AA
+    unit = size / 1000  # shapes scale with the picture
+    for _ in range(40):  # flat-coloured shapes, some with a dark outline
+        centre = (int(rng.integers(0, size)), int(rng.integers(0, size)))
+        colour = _colour(rng)
+        kind = int(rng.integers(0, 4))
+        extent = int(rng.uniform(20, 160) * unit)
+        if kind == 0:
+            cv2.circle(picture, centre, extent, colour, -1, aa)
+        elif kind == 1:
+            axes = (extent, int(extent * rng.uniform(0.3, 1.0)))
+            cv2.ellipse(picture, centre, axes, float(rng.uniform(0, 180)), 0, 360, colour, -1, aa)
+        elif kind == 2:
+            corner = (centre[0] + extent, centre[1] + int(extent * rng.uniform(0.4, 1.5)))
+            cv2.rectangle(picture, centre, corner, colour, -1)
+        else:
+            points = rng.normal(0, extent / 2, (6, 2)) + np.array(centre)
+            hull = cv2.convexHull(points.astype(np.int32))
+            cv2.fillPoly(picture, [hull], colour, aa)
+        if rng.random() < 0.5:
+            cv2.circle(picture, centre, extent, (30, 25, 35), max(1, int(2 * unit)), aa)
+    for _ in range(60):  # line art: strokes of varying thickness
+        points = np.cumsum(rng.normal(0, 60 * unit, (8, 2)), axis=0) + rng.uniform(0, size, 2)
+        thickness = max(1, int(rng.uniform(1, 5) * unit))
+        cv2.polylines(picture, [points.astype(np.int32)], False, _colour(rng), thickness, aa)
+    for row in range(0, size, max(4, int(12 * unit))):  # a striped band (fine detail)
+        band_top = size * 3 // 4
+        if band_top <= row < band_top + size // 10:
+            cv2.line(picture, (0, row), (size - 1, row), (235, 225, 200), max(1, int(3 * unit)))
+    if exact_green(picture).any():
+        raise RuntimeError("the synthetic picture contains censor green before censoring")
+    return picture
+
+
+def _boxes_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int], gap: int) -> bool:
+    return not (
+        a[2] + gap <= b[0] or b[2] + gap <= a[0] or a[3] + gap <= b[1] or b[3] + gap <= a[1]
+    )
+
+
+def paint_regions(picture: np.ndarray, case: Case, seed: int = SEED) -> None:
+    """Paint ``case.regions`` disjoint green regions in place, longer sides evenly spread.
+
+    Kinds cycle through a bar, a rotated bar, a rectangle, an anti-aliased blob (ellipse) and a
+    thick brush stroke, the way people censor illustrations.
+    """
+    import cv2
+    import numpy as np
+
+    from decensor_app.masks import GREEN
+
+    rng = np.random.default_rng(seed + 1)
+    sides = np.linspace(case.min_side, case.max_side, case.regions).round().astype(int)
+    rng.shuffle(sides)
+    size = case.size
+    boxes: list[tuple[int, int, int, int]] = []
+    for index, side in enumerate(sides):
+        side = int(side)
+        for _ in range(1000):  # place it clear of the others and of the picture's edges
+            x, y = (int(v) for v in rng.integers(side // 2 + 8, size - side // 2 - 8, 2))
+            box = (x - side // 2, y - side // 2, x + side // 2, y + side // 2)
+            if not any(_boxes_overlap(box, other, gap=16) for other in boxes):
+                break
+        else:
+            raise RuntimeError(f"cannot place region {index} of {side} px in {case.name}")
+        boxes.append(box)
+        kind = index % 5
+        if kind == 0:  # a horizontal bar
+            half = max(4, side // 8)
+            cv2.rectangle(picture, (box[0], y - half), (box[2], y + half), GREEN, -1)
+        elif kind == 1:  # a bar at an angle
+            rect = ((x, y), (side * 0.7, side / 6), float(rng.uniform(20, 70)))
+            corners = cv2.boxPoints(rect).astype(np.int32)
+            cv2.fillPoly(picture, [corners], GREEN)
+        elif kind == 2:  # a rectangle
+            cv2.rectangle(picture, (box[0], y - side // 3), (box[2], y + side // 3), GREEN, -1)
+        elif kind == 3:  # a blob with a soft (anti-aliased) edge
+            axes = (side // 2 - 2, side // 3)
+            cv2.ellipse(picture, (x, y), axes, float(rng.uniform(0, 180)), 0, 360, GREEN, -1, 16)
+        else:  # a thick brush stroke
+            xs = np.linspace(box[0] + side // 10, box[2] - side // 10, 5)
+            ys = y + rng.uniform(-side / 4, side / 4, 5)
+            stroke = np.stack([xs, ys], axis=1).astype(np.int32)
+            cv2.polylines(picture, [stroke], False, GREEN, max(3, side // 8), cv2.LINE_AA)
+
+
+def write_case(case: Case, folder: Path) -> Path:
+    """Draw, censor and save the case's picture as ``folder/<name>.png``; returns the path."""
+    from PIL import Image
+
+    picture = draw_illustration(case.size)
+    paint_regions(picture, case)
+    path = folder / f"bench_{case.size}.png"
+    Image.fromarray(picture, "RGB").save(path, compress_level=6)
+    return path
+
+
+# --- the child processes: one picture, or one timed run -----------------------------------
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident set size so far, in MiB (ru_maxrss is KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def high_water_mib() -> float | None:
+    """VmHWM of /proc/self/status in MiB (this address space's own peak), or None off Linux.
+
+    A cross-check of :func:`peak_rss_mib`: the two agree when ru_maxrss inherited nothing.
+    """
+    status = Path("/proc/self/status")
+    if not status.exists():
+        return None
+    for line in status.read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
+def check_output(input_path: Path, output_path: Path) -> list[str]:
+    """Problems with a restored file: wrong size, green left, pixels changed outside the mask."""
+    import numpy as np
+
+    from decensor_app.imaging import load_picture
+    from decensor_app.masks import exact_green, green_mask
+
+    source = load_picture(input_path, None).rgb8
+    restored = load_picture(output_path, None).rgb8
+    if restored.shape != source.shape:
+        return [f"output is {restored.shape}, input {source.shape}"]
+    problems: list[str] = []
+    left = int(np.count_nonzero(exact_green(restored)))
+    if left:
+        problems.append(f"{left} exact-green pixels left in the output")
+    hole = green_mask(source)
+    changed = int(np.count_nonzero((restored != source).any(axis=2) & ~hole))
+    if changed:
+        problems.append(f"{changed} pixels outside the censor mask changed")
+    return problems
+
+
+def run_child(args: argparse.Namespace) -> int:
+    """One timed ``run_batch`` over ``args.input_dir``; prints one JSON line on stdout."""
+    import cv2
+    import numpy as np
+    import PIL
+
+    from decensor_app.pipeline import BatchOptions, run_batch
+
+    case = CASES[args.child]
+    before = peak_rss_mib()
+    options = BatchOptions(
+        input_dir=args.input_dir,
+        output_dir=args.output_dir,
+        censor="bar",
+        model=args.model,
+        overwrite=True,
+    )
+    profiler = cProfile.Profile() if args.profile is not None else None
+    started = time.perf_counter()
+    if profiler is not None:
+        profiler.enable()
+    report = run_batch(options)
+    if profiler is not None:
+        profiler.disable()
+    wall = time.perf_counter() - started
+    peak = peak_rss_mib()
+    high_water = high_water_mib()
+    result = report.files[0]
+    problems: list[str] = []
+    if result.status != "restored":
+        problems.append(f"status {result.status}: {result.error}")
+    else:
+        if result.regions != case.regions:
+            problems.append(f"{result.regions} regions reported, {case.regions} painted")
+        problems += check_output(result.input, result.outputs[0])
+    if profiler is not None:
+        text = io.StringIO()
+        stats = pstats.Stats(profiler, stream=text).sort_stats("cumulative")
+        stats.print_stats(args.profile)
+        print(text.getvalue(), file=sys.stderr)
+    row = {
+        "case": case.size,
+        "status": result.status,
+        "wall_s": wall,
+        "file_s": result.seconds,
+        "regions": result.regions,
+        "rss_before_mib": before,
+        "rss_peak_mib": peak,
+        "vm_hwm_mib": high_water,
+        "problems": problems,
+        "versions": {"numpy": np.__version__, "opencv": cv2.__version__, "pillow": PIL.__version__},
+    }
+    print(json.dumps(row))
+    return 0
+
+
+# --- the parent: pictures, fresh processes, summary ------------------------------------------
+
+
+def spawn(arguments: list[str]) -> Row:
+    """Run this script in a fresh process with ``arguments``; return its last stdout line."""
+    command = [sys.executable, str(Path(__file__).resolve()), *arguments]
+    completed = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+    if completed.returncode != 0:
+        raise RuntimeError(f"{' '.join(arguments)}: exit status {completed.returncode}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def make_child(args: argparse.Namespace) -> int:
+    """Draw one case's picture into ``args.input_dir``; prints one JSON line on stdout."""
+    started = time.perf_counter()
+    path = write_case(CASES[args.make], args.input_dir)
+    row = {
+        "path": str(path),
+        "bytes": path.stat().st_size,
+        "seconds": time.perf_counter() - started,
+    }
+    print(json.dumps(row))
+    return 0
+
+
+def machine() -> Row:
+    model_name = platform.processor() or "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model_name = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpu": model_name,
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def summarise(case: Case, runs: list[Row]) -> Row:
+    walls = [run["wall_s"] for run in runs]
+    files = [run["file_s"] for run in runs]
+    before = max(run["rss_before_mib"] for run in runs)
+    peak = max(run["rss_peak_mib"] for run in runs)
+    problems = sorted({problem for run in runs for problem in run["problems"]})
+    return {
+        "case": case.size,
+        "picture": case.name,
+        "rgb_mib": case.rgb_mib,
+        "regions": runs[0]["regions"],
+        "runs": len(runs),
+        "wall_s_min": min(walls),
+        "wall_s_median": statistics.median(walls),
+        "file_s_min": min(files),
+        "file_s_median": statistics.median(files),
+        "rss_before_mib": before,
+        "rss_peak_mib": peak,
+        "pipeline_mib": peak - before,
+        "copies": (peak - before) / case.rgb_mib,
+        "problems": problems,
+    }
+
+
+def _cells(values: list[str]) -> str:
+    return "| " + " | ".join(values) + " |"
+
+
+def markdown_table(rows: list[Row]) -> str:
+    """The summary rows as a markdown table."""
+    header = [
+        "case",
+        "RGB array MiB",
+        "regions",
+        "runs",
+        "run_batch s (min / median)",
+        "report s (min / median)",
+        "RSS before MiB",
+        "peak RSS MiB",
+        "pipeline MiB",
+        "≈ RGB copies",
+        "check",
+    ]
+    lines = [_cells(header), _cells(["---"] * len(header))]
+    for row in rows:
+        lines.append(
+            _cells(
+                [
+                    row["picture"],
+                    f"{row['rgb_mib']:.1f}",
+                    str(row["regions"]),
+                    str(row["runs"]),
+                    f"{row['wall_s_min']:.2f} / {row['wall_s_median']:.2f}",
+                    f"{row['file_s_min']:.2f} / {row['file_s_median']:.2f}",
+                    f"{row['rss_before_mib']:.0f}",
+                    f"{row['rss_peak_mib']:.0f}",
+                    f"{row['pipeline_mib']:.0f}",
+                    f"{row['copies']:.1f}",
+                    "; ".join(row["problems"]) or "ok",
+                ]
+            )
+        )
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--cases",
+        type=int,
+        nargs="+",
+        choices=sorted(CASES),
+        default=sorted(CASES),
+        help="picture sizes to run (default: all)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="fresh-process runs per case (default 1)"
+    )
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--model", default="telea", help="bar engine to use (default telea)")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        nargs="?",
+        const=PROFILE_TOP,
+        default=None,
+        metavar="N",
+        help=f"after the timed runs, one extra cProfiled run per case; its top N cumulative "
+        f"entries (default {PROFILE_TOP}) go to stderr; not counted in the table",
+    )
+    # The hidden child modes: draw one picture, or one timed run, in this fresh process.
+    parser.add_argument("--make", type=int, choices=sorted(CASES), help=argparse.SUPPRESS)
+    parser.add_argument("--child", type=int, choices=sorted(CASES), help=argparse.SUPPRESS)
+    parser.add_argument("--input-dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--output-dir", type=Path, help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.make is not None:
+        return make_child(args)
+    if args.child is not None:
+        return run_child(args)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    summaries: list[Row] = []
+    all_runs: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="bench_pipeline_") as temp:
+        for size in dict.fromkeys(args.cases):  # keep the order given, drop duplicates
+            case = CASES[size]
+            input_dir, output_dir = Path(temp) / f"in_{size}", Path(temp) / f"out_{size}"
+            input_dir.mkdir()
+            made = spawn(["--make", str(size), "--input-dir", str(input_dir)])
+            print(
+                f"{case.name}: picture written ({made['bytes'] / 2**20:.1f} MiB PNG, "
+                f"{made['seconds']:.1f}s, not timed)",
+                file=sys.stderr,
+            )
+            child = ["--child", str(size), "--input-dir", str(input_dir)]
+            child += ["--output-dir", str(output_dir), "--model", args.model]
+            runs: list[Row] = []
+            for index in range(args.repeat):
+                run = spawn(child)
+                run["repeat"] = index + 1
+                print(
+                    f"{case.name} run {index + 1}/{args.repeat}: run_batch {run['wall_s']:.2f}s,"
+                    f" peak RSS {run['rss_peak_mib']:.0f} MiB"
+                    f" (before {run['rss_before_mib']:.0f}), "
+                    + ("ok" if not run["problems"] else "; ".join(run["problems"])),
+                    file=sys.stderr,
+                )
+                runs.append(run)
+            if args.profile is not None:
+                print(f"{case.name}: cProfile run (not timed):", file=sys.stderr)
+                spawn([*child, "--profile", str(args.profile)])
+            all_runs += runs
+            summaries.append(summarise(case, runs))
+    table = markdown_table(summaries)
+    parent_rss = peak_rss_mib()
+    if parent_rss > min(row["rss_before_mib"] for row in summaries):
+        print(
+            f"warning: this process peaked at {parent_rss:.0f} MiB, above a child's starting "
+            "peak; the children's ru_maxrss may include it (see vm_hwm_mib in --json)",
+            file=sys.stderr,
+        )
+    if args.json is not None:
+        result = {
+            "benchmark": "bench_pipeline",
+            "model": args.model,
+            "repeat": args.repeat,
+            "machine": {**machine(), **all_runs[0]["versions"]},
+            "parent_peak_rss_mib": parent_rss,
+            "cases": summaries,
+            "runs": all_runs,
+        }
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    info = machine()
+    print(f"model: {args.model}; {info['cpus']} CPUs, {info['cpu']}")
+    print(table)
+    return 0 if all(not row["problems"] for row in summaries) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""decensor_app."""

@@ -1,0 +1,236 @@
+"""The ``decensor`` command: batch restoration of a folder, a thin shell over the pipeline.
+
+Exit status: 0 when every file was restored or skipped, 1 when any failed (or the batch was
+interrupted), 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from decensor_app.engines import CENSOR_TYPES, DEFAULT_MODELS, default_models_dir, list_models
+from decensor_app.imaging import DEFAULT_MAX_PIXELS
+from decensor_app.pipeline import (
+    VARIATION_COUNTS,
+    BatchOptions,
+    BatchReport,
+    CancelToken,
+    Progress,
+    UsageError,
+    run_batch,
+)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="decensor",
+        description=(
+            "Restore the green-painted (0,255,0) regions of the PNGs in the input folder and "
+            "write the results to the output folder. Inputs are never modified."
+        ),
+    )
+    parser.add_argument(
+        "--censor",
+        choices=CENSOR_TYPES,
+        default="bar",
+        help="bar: invent what is under the green; mosaic: restore from the original's mosaic "
+        "pixels (default: bar)",
+    )
+    parser.add_argument(
+        "--input",
+        type=Path,
+        default=Path("decensor_input"),
+        help="folder of green-painted PNGs (default: decensor_input)",
+    )
+    parser.add_argument(
+        "--original",
+        type=Path,
+        default=Path("decensor_input_original"),
+        help="mosaic mode: folder of the same pictures without green, same base name, "
+        ".png/.jpg/.jpeg/.webp (default: decensor_input_original)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=Path("decensor_output"),
+        help="folder for results, created if missing (default: decensor_output)",
+    )
+    parser.add_argument(
+        "--model",
+        default=None,
+        help="engine to use, see --list-models (default: "
+        + ", ".join(f"{name} for {censor}" for censor, name in DEFAULT_MODELS.items())
+        + ")",
+    )
+    parser.add_argument(
+        "--models-dir",
+        type=Path,
+        default=None,
+        help="folder of installed models (default: the models/ folder shipped with the app)",
+    )
+    parser.add_argument(
+        "--variations",
+        type=int,
+        choices=VARIATION_COUNTS,
+        default=1,
+        help="1, 2 or 4 results per picture (flipped inputs); several are named <base>_v<n>.png",
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace existing outputs (default: skip them)"
+    )
+    parser.add_argument(
+        "--strict-green",
+        action="store_true",
+        help="take only exact (0,255,0) pixels, not the anti-aliased fringe around them",
+    )
+    parser.add_argument(
+        "--max-pixels",
+        type=int,
+        default=DEFAULT_MAX_PIXELS,
+        help=f"refuse larger pictures (decompression-bomb guard; default {DEFAULT_MAX_PIXELS:,};"
+        " 0 = no limit)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON report on stdout (progress on stderr)"
+    )
+    parser.add_argument("--list-models", action="store_true", help="list installed models and exit")
+    return parser
+
+
+class TerminalProgress:
+    """One self-rewriting status line on a terminal, plain lines elsewhere (logs, pipes)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._interactive = stream.isatty()
+        self._started = time.monotonic()
+        self._last_draw = 0.0
+
+    def __call__(self, event: Progress) -> None:
+        if not self._interactive:
+            return
+        now = time.monotonic()
+        finished = event.files_done == event.file_count
+        if now - self._last_draw < 0.1 and not finished:
+            return
+        self._last_draw = now
+        width = 24
+        filled = int(width * event.files_done / max(event.file_count, 1))
+        bar = "#" * filled + "-" * (width - filled)
+        line = f"[{bar}] {event.files_done}/{event.file_count} files"
+        if event.region_count and not finished:
+            line += f"  {event.file.name}: region {event.regions_done}/{event.region_count}"
+            if event.variation_count > 1:
+                line += f" (variation {event.variation}/{event.variation_count})"
+        line += f"  {now - self._started:.0f}s"
+        self._stream.write("\r\x1b[K" + line[:200])
+        self._stream.flush()
+
+    def clear(self) -> None:
+        if self._interactive:
+            self._stream.write("\r\x1b[K")
+            self._stream.flush()
+
+
+def _print_models(as_json: bool, models_dir: Path | None) -> None:
+    models = list_models(models_dir)
+    if as_json:
+        rows = [
+            {
+                "name": info.name,
+                "architecture": info.architecture,
+                "censor_types": list(info.censor_types),
+                "parameters": info.parameters,
+                "description": info.description,
+            }
+            for info in models
+        ]
+        print(json.dumps({"models": rows}, indent=2))
+        return
+    header = ("NAME", "ARCHITECTURE", "CENSOR", "PARAMETERS", "DESCRIPTION")
+    rows_text = [
+        (
+            info.name,
+            info.architecture,
+            "/".join(info.censor_types),
+            f"{info.parameters:,}",
+            info.description,
+        )
+        for info in models
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows_text]) for i in range(4)]
+    for row in [header, *rows_text]:
+        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
+
+
+def _print_summary(report: BatchReport, stream: TextIO) -> None:
+    for result in report.files:
+        name = result.input.name
+        if result.status == "restored":
+            outputs = ", ".join(str(path) for path in result.outputs)
+            print(
+                f"restored  {name} -> {outputs} ({result.regions} regions, {result.seconds:.1f}s)",
+                file=stream,
+            )
+        else:
+            print(f"{result.status:<9} {name}: {result.error}", file=stream)
+    summary = (
+        f"{report.count('restored')} restored, {report.count('skipped')} skipped, "
+        f"{report.count('failed')} failed (model: {report.model})"
+    )
+    if report.cancelled:
+        summary += "; interrupted"
+    print(summary, file=stream)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.max_pixels < 0:
+        parser.error("--max-pixels must be 0 (no limit) or positive")
+    models_dir = args.models_dir or default_models_dir()
+    if args.list_models:
+        _print_models(args.json, models_dir)
+        return EXIT_OK
+
+    options = BatchOptions(
+        input_dir=args.input,
+        original_dir=args.original,
+        output_dir=args.output,
+        censor=args.censor,
+        model=args.model,
+        models_dir=models_dir,
+        variations=args.variations,
+        overwrite=args.overwrite,
+        strict_green=args.strict_green,
+        max_pixels=args.max_pixels or None,
+    )
+    progress = TerminalProgress(sys.stderr)
+    cancel = CancelToken()
+    try:
+        report = run_batch(options, progress=progress, cancel=cancel)
+    except UsageError as error:
+        print(f"decensor: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        # Outputs are written atomically at the end of each file, so nothing partial is left.
+        progress.clear()
+        print("decensor: interrupted; no partial output was left", file=sys.stderr)
+        return 130
+    progress.clear()
+    _print_summary(report, sys.stderr)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

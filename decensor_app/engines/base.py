@@ -1,0 +1,62 @@
+"""The one interface every restoration engine implements, learned or classical."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+CensorType = Literal["bar", "mosaic"]
+CENSOR_TYPES: tuple[CensorType, ...] = ("bar", "mosaic")
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What ``decensor --list-models`` shows about an installed engine.
+
+    Attributes:
+        name: what ``--model`` takes.
+        architecture: e.g. ``"opencv-telea"``, ``"gated-conv"``.
+        censor_types: the censor types it restores.
+        parameters: trainable parameter count (0 for classical methods).
+        description: one line for people.
+    """
+
+    name: str
+    architecture: str
+    censor_types: tuple[CensorType, ...]
+    parameters: int
+    description: str
+
+
+class Engine(abc.ABC):
+    """Restores the hole of one patch. Planning, resizing and compositing are the pipeline's.
+
+    Subclasses set :attr:`info` and :attr:`native_size`.
+    """
+
+    info: ModelInfo
+    #: Side in pixels of the square patches the engine works at best, or None when it works at
+    #: any size at full resolution (the pipeline then never rescales).
+    native_size: int | None = None
+
+    @abc.abstractmethod
+    def restore(
+        self, image: np.ndarray, hole: np.ndarray, original: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Fill the hole.
+
+        Args:
+            image: HxWx3 uint8 RGB; hole pixels are 0 (their content is unknown).
+            hole: HxW bool, True = hole; at least one pixel is False.
+            original: mosaic mode only: HxWx3 uint8 RGB whose hole pixels hold the mosaic
+                (outside the hole it equals ``image``); None in bar mode.
+
+        Returns:
+            HxWx3 uint8 RGB; only its hole pixels are used by the caller.
+        """
+
+    def supports(self, censor: CensorType) -> bool:
+        return censor in self.info.censor_types

@@ -1,0 +1,283 @@
+"""Loading and saving pictures: PNG modes, alpha, bit depth, size limits, atomic writes.
+
+Every picture is brought to one in-memory form, :class:`Picture`, whose ``pixels`` array is
+``HxWx3`` (RGB) or ``HxWx4`` (RGBA), ``uint8`` or ``uint16``. Restoration works on the 8-bit RGB
+view (:attr:`Picture.rgb8`); the output keeps the base picture's channels and bit depth, so the
+pixels outside the mask can be written back bit-identical.
+
+How source modes map to output modes (documented in the README):
+
+=====================  ===========================  ==========================
+source                 in memory / output           note
+=====================  ===========================  ==========================
+RGB, RGBA (8-bit)      same                         alpha kept as is
+P (palette)            RGB, or RGBA if transparent  restored colours are not in
+                                                    the palette
+L, 1 (grayscale)       RGB (R = G = B)
+LA                     RGBA
+16-bit RGB(A)/gray     16-bit RGB(A)                hole = restored 8-bit x 257
+=====================  ===========================  ==========================
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageFile
+
+# Pillow's decompression-bomb guard, kept as the default limit. It is enforced in load_picture
+# with a message that names the limit and how to raise it (Pillow's own error names neither).
+DEFAULT_MAX_PIXELS: int = Image.MAX_IMAGE_PIXELS or 89_478_485
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class PictureError(Exception):
+    """A picture cannot be read or written; the message says which file and what to do."""
+
+
+@dataclass
+class Picture:
+    """A decoded picture.
+
+    Attributes:
+        pixels: HxWx3 (RGB) or HxWx4 (RGBA) array, uint8 or uint16, C-contiguous.
+        source_mode: what the file held, e.g. ``"RGB"``, ``"P"``, ``"LA"``, ``"RGB;16"``.
+        icc_profile: the embedded ICC profile (bytes) or None; written back into outputs.
+    """
+
+    pixels: np.ndarray
+    source_mode: str
+    icc_profile: bytes | None = None
+
+    @property
+    def height(self) -> int:
+        return int(self.pixels.shape[0])
+
+    @property
+    def width(self) -> int:
+        return int(self.pixels.shape[1])
+
+    @property
+    def has_alpha(self) -> bool:
+        return self.pixels.shape[2] == 4
+
+    @property
+    def rgb8(self) -> np.ndarray:
+        """HxWx3 uint8 RGB. A view (no copy) for 8-bit pictures; 16-bit is rounded to 8 bits."""
+        rgb = self.pixels[..., :3]
+        if rgb.dtype == np.uint8:
+            return rgb
+        return to_uint8(rgb)
+
+
+def to_uint8(values16: np.ndarray) -> np.ndarray:
+    """uint16 in [0, 65535] -> uint8 in [0, 255], rounding to nearest (65535 -> 255, 0 -> 0)."""
+    return ((values16.astype(np.uint32) + 128) // 257).astype(np.uint8)
+
+
+def from_uint8(values8: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """uint8 -> ``dtype`` (uint8 or uint16), scaling 255 -> 65535 so that to_uint8 inverts it."""
+    if np.dtype(dtype) == np.uint8:
+        return values8
+    return values8.astype(np.uint16) * 257
+
+
+def _png_bit_depth(header: bytes) -> int | None:
+    """Bit depth from a PNG's IHDR chunk (it always comes first), or None if not a PNG."""
+    if len(header) < 26 or not header.startswith(_PNG_SIGNATURE) or header[12:16] != b"IHDR":
+        return None
+    return header[24]
+
+
+def load_picture(path: Path, max_pixels: int | None = DEFAULT_MAX_PIXELS) -> Picture:
+    """Decode ``path`` (any format Pillow reads) into a :class:`Picture`.
+
+    Args:
+        path: the file.
+        max_pixels: refuse pictures with more pixels than this (decompression-bomb guard);
+            None or 0 means no limit.
+
+    Raises:
+        PictureError: empty, unreadable, truncated, not a picture, or over the pixel limit.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise PictureError(f"cannot read {path}: {error.strerror or error}") from error
+    if not data:
+        raise PictureError(f"{path.name} is an empty file (0 bytes)")
+
+    with warnings.catch_warnings():
+        # Our own limit below replaces Pillow's warning; Pillow's hard error (2x its limit) is
+        # lifted only when the caller raised the limit explicitly.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with _pillow_pixel_limit(max_pixels):
+                image = Image.open(io.BytesIO(data))
+                width, height = image.size
+                _check_pixel_limit(path, width, height, max_pixels)
+                if _png_bit_depth(data[:32]) == 16:
+                    picture = _decode_png16(data, path)
+                else:
+                    image.load()  # decode now, so truncation is reported here
+                    picture = _from_pillow(image)
+        except PictureError:
+            raise
+        except Image.DecompressionBombError as error:
+            raise PictureError(_limit_message(path, *_size_or_zero(data), max_pixels)) from error
+        except Image.UnidentifiedImageError as error:
+            raise PictureError(
+                f"{path.name} is not a picture that can be read (is it really a PNG?)"
+            ) from error
+        except (OSError, SyntaxError, ValueError, EOFError) as error:
+            raise PictureError(f"{path.name} is truncated or corrupt: {error}") from error
+    picture.icc_profile = image.info.get("icc_profile") or None
+    return picture
+
+
+@contextlib.contextmanager
+def _pillow_pixel_limit(max_pixels: int | None):
+    """Make Pillow's own hard limit no stricter than ours while decoding."""
+    previous = Image.MAX_IMAGE_PIXELS
+    if not max_pixels:
+        Image.MAX_IMAGE_PIXELS = None
+    elif previous is not None and max_pixels > previous:
+        Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
+def _size_or_zero(data: bytes) -> tuple[int, int]:
+    if _png_bit_depth(data[:32]) is not None:
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    return 0, 0
+
+
+def _limit_message(path: Path, width: int, height: int, max_pixels: int | None) -> str:
+    size = f"{width}x{height} = {width * height:,} pixels" if width else "too many pixels"
+    return (
+        f"{path.name} is {size}, over the limit of {max_pixels:,} pixels that guards against "
+        f"decompression bombs; if you trust the file, raise the limit with "
+        f"--max-pixels {max(width * height, 1)} (0 = no limit)"
+    )
+
+
+def _check_pixel_limit(path: Path, width: int, height: int, max_pixels: int | None) -> None:
+    if max_pixels and width * height > max_pixels:
+        raise PictureError(_limit_message(path, width, height, max_pixels))
+
+
+def _from_pillow(image: Image.Image) -> Picture:
+    mode = image.mode
+    if mode in ("RGB", "RGBA"):
+        converted = image
+    elif mode == "P" or mode == "PA":
+        has_alpha = mode == "PA" or "transparency" in image.info
+        converted = image.convert("RGBA" if has_alpha else "RGB")
+    elif mode in ("LA", "La", "RGBa"):
+        converted = image.convert("RGBA")
+    elif mode in ("L", "1"):
+        converted = image.convert("RGB")
+    elif mode.startswith("I;16") or mode == "I":
+        # 16-bit grayscale that was not caught as a PNG (e.g. TIFF): scale to 8 bits.
+        gray = np.asarray(image, dtype=np.uint32)
+        gray8 = np.clip(gray / 257.0 + 0.5, 0, 255).astype(np.uint8)
+        return Picture(np.ascontiguousarray(np.repeat(gray8[..., None], 3, axis=2)), mode)
+    else:
+        has_alpha = "A" in mode or "transparency" in image.info
+        converted = image.convert("RGBA" if has_alpha else "RGB")
+    pixels = np.array(converted, dtype=np.uint8)  # a fresh, writable, contiguous copy
+    return Picture(pixels, mode)
+
+
+def _decode_png16(data: bytes, path: Path) -> Picture:
+    """16-bit PNGs through OpenCV, which keeps all 16 bits (Pillow drops the low byte of RGB)."""
+    decoded = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    if decoded is None:
+        raise PictureError(f"{path.name} is truncated or corrupt (16-bit PNG could not be decoded)")
+    if decoded.dtype != np.uint16:
+        decoded = decoded.astype(np.uint16) * 257
+    if decoded.ndim == 2:
+        pixels, mode = np.repeat(decoded[..., None], 3, axis=2), "L;16"
+    elif decoded.shape[2] == 2:
+        gray, alpha = decoded[..., 0], decoded[..., 1]
+        pixels, mode = np.dstack([gray, gray, gray, alpha]), "LA;16"
+    elif decoded.shape[2] == 3:
+        pixels, mode = cv2.cvtColor(decoded, cv2.COLOR_BGR2RGB), "RGB;16"
+    else:
+        pixels, mode = cv2.cvtColor(decoded, cv2.COLOR_BGRA2RGBA), "RGBA;16"
+    return Picture(np.ascontiguousarray(pixels), mode)
+
+
+def encode_png(picture: Picture) -> bytes:
+    """PNG bytes of ``picture`` (8- or 16-bit, RGB or RGBA), with its ICC profile if any."""
+    pixels = picture.pixels
+    if pixels.dtype == np.uint16:
+        code = cv2.COLOR_RGBA2BGRA if picture.has_alpha else cv2.COLOR_RGB2BGR
+        ok, encoded = cv2.imencode(".png", cv2.cvtColor(pixels, code))
+        if not ok:
+            raise PictureError("OpenCV could not encode the 16-bit PNG")
+        return encoded.tobytes()
+    buffer = io.BytesIO()
+    image = Image.fromarray(pixels, "RGBA" if picture.has_alpha else "RGB")
+    options = {"icc_profile": picture.icc_profile} if picture.icc_profile else {}
+    # Level 6 is zlib's default trade-off; outputs are final results, not scratch files.
+    image.save(buffer, format="PNG", compress_level=6, **options)
+    return buffer.getvalue()
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+
+    A crash, cancel or full disk never leaves a half-written file at ``path``: either the old
+    state or the complete new file is there. The temporary file is removed on failure.
+
+    Raises:
+        PictureError: the folder is missing or not writable, or the disk is full.
+    """
+    path = Path(path)
+    try:
+        handle, temp_name = tempfile.mkstemp(
+            prefix=f".{path.stem}.", suffix=".partial", dir=path.parent
+        )
+    except OSError as error:
+        raise PictureError(f"cannot write into {path.parent}: {error.strerror or error}") from error
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        # mkstemp makes the file private (0600); give it the permissions a normal file gets.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp_name, 0o666 & ~umask)
+        os.replace(temp_name, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise PictureError(f"cannot write {path}: {error.strerror or error}") from error
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+
+
+def save_picture(path: Path, picture: Picture) -> None:
+    """Encode ``picture`` as PNG and write it atomically to ``path``."""
+    write_atomically(path, encode_png(picture))
+
+
+# Truncated files must fail loudly, never decode as a partly grey picture.
+ImageFile.LOAD_TRUNCATED_IMAGES = False

@@ -1,0 +1,158 @@
+"""Mosaics (pixelation): making them, finding their grid, and the classical block-mean restore.
+
+A mosaic of block size ``b`` with grid offset ``(ox, oy)`` has block boundaries at columns
+``x ≡ ox (mod b)`` and rows ``y ≡ oy (mod b)``; every block holds one colour (the mean of the
+pixels it covers), as image editors make them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+#: A period scoring at least this share of the best score counts as equally good.
+NEAR_BEST_SCORE = 0.8
+
+
+@dataclass(frozen=True)
+class MosaicGrid:
+    """Block size in pixels and grid offset (0 <= offset < block) of a mosaic."""
+
+    block: int
+    offset_x: int = 0
+    offset_y: int = 0
+
+
+def _pad_to_grid(rgb: np.ndarray, grid: MosaicGrid) -> tuple[np.ndarray, int, int]:
+    """Edge-pad so that blocks start at (0, 0) and tile the array; returns (padded, left, top)."""
+    block = grid.block
+    left, top = (block - grid.offset_x) % block, (block - grid.offset_y) % block
+    height, width = rgb.shape[:2]
+    right = (-(width + left)) % block
+    bottom = (-(height + top)) % block
+    padded = np.pad(rgb, ((top, bottom), (left, right), (0, 0)), mode="edge")
+    return padded, left, top
+
+
+def block_means(rgb: np.ndarray, grid: MosaicGrid) -> tuple[np.ndarray, int, int]:
+    """Mean colour of every block: (hxwx3 float32, left pad, top pad) for HxWx3 uint8 ``rgb``."""
+    padded, left, top = _pad_to_grid(rgb, grid)
+    rows, cols = padded.shape[0] // grid.block, padded.shape[1] // grid.block
+    means = padded.reshape(rows, grid.block, cols, grid.block, 3).mean(
+        axis=(1, 3), dtype=np.float32
+    )
+    return means, left, top
+
+
+def pixelate(rgb: np.ndarray, grid: MosaicGrid) -> np.ndarray:
+    """HxWx3 uint8 mosaic of ``rgb``: each block replaced by its rounded mean colour."""
+    means, left, top = block_means(rgb, grid)
+    blocks = np.rint(means).astype(np.uint8)
+    full = np.repeat(np.repeat(blocks, grid.block, axis=0), grid.block, axis=1)
+    height, width = rgb.shape[:2]
+    return np.ascontiguousarray(full[top : top + height, left : left + width])
+
+
+def upscale_block_means(rgb: np.ndarray, grid: MosaicGrid, interpolation: int) -> np.ndarray:
+    """Classical mosaic restoration: block means interpolated smoothly between block centres.
+
+    Args:
+        rgb: HxWx3 uint8 mosaic (at least around the area of interest).
+        grid: its grid.
+        interpolation: ``cv2.INTER_CUBIC`` or ``cv2.INTER_LANCZOS4``.
+
+    Returns:
+        HxWx3 uint8.
+    """
+    means, left, top = block_means(rgb, grid)
+    height, width = rgb.shape[:2]
+    size = (means.shape[1] * grid.block, means.shape[0] * grid.block)
+    # cv2.resize maps pixel centres to pixel centres, so each block mean lands on its block's
+    # centre and the surface passes smoothly between them.
+    smooth = cv2.resize(means, size, interpolation=interpolation)
+    smooth = smooth[top : top + height, left : left + width]
+    return np.clip(np.rint(smooth), 0, 255).astype(np.uint8)
+
+
+def _boundary_profile(rgb: np.ndarray, region: np.ndarray, axis: int) -> np.ndarray:
+    """Fraction of neighbour pairs inside ``region`` that differ, per boundary position.
+
+    Entry i is the boundary between index i-1 and i along ``axis`` (entry 0 is unused, 0).
+    """
+    data = rgb.astype(np.int16)
+    change = np.abs(np.diff(data, axis=axis)).max(axis=2) > 0
+    both = np.logical_and(
+        np.take(region, np.arange(region.shape[axis] - 1), axis=axis),
+        np.take(region, np.arange(1, region.shape[axis]), axis=axis),
+    )
+    other = 1 - axis
+    changes = (change & both).sum(axis=other)
+    pairs = both.sum(axis=other)
+    profile = np.zeros(region.shape[axis], np.float64)
+    profile[1:] = np.where(pairs > 0, changes / np.maximum(pairs, 1), 0.0)
+    weights = np.zeros(region.shape[axis], np.float64)
+    weights[1:] = pairs
+    return profile, weights
+
+
+def _best_offsets(profile: np.ndarray, weights: np.ndarray, block: int) -> tuple[float, int]:
+    """(contrast, offset): how much more often pixels change on the grid lines than off them."""
+    positions = np.arange(profile.size)
+    best = (-np.inf, 0)
+    for offset in range(block):
+        on = (positions % block == offset) & (weights > 0)
+        off = (positions % block != offset) & (weights > 0)
+        if not on.any() or not off.any():
+            continue
+        contrast = np.average(profile[on], weights=weights[on]) - np.average(
+            profile[off], weights=weights[off]
+        )
+        best = max(best, (float(contrast), offset))
+    return best
+
+
+def estimate_grid(
+    rgb: np.ndarray, region: np.ndarray | None = None, max_block: int = 40
+) -> MosaicGrid | None:
+    """Estimate the mosaic grid of ``rgb`` inside ``region`` from where colours change.
+
+    On a mosaic, neighbouring pixels differ only across block boundaries, so the fraction of
+    differing pairs is high on one residue class of columns (and rows) and near zero elsewhere.
+    The block size is the period with the highest on-grid minus off-grid contrast, summed over
+    both axes; multiples of the true period lose contrast because their off-grid set contains
+    true boundaries, and divisors lose it because their on-grid set contains block interiors.
+
+    Args:
+        rgb: HxWx3 uint8, the mosaic.
+        region: HxW bool, where the mosaic is (None = everywhere).
+        max_block: largest block size tried.
+
+    Returns:
+        The grid, or None when no period has clear evidence (contrast below 0.5).
+    """
+    if region is None:
+        region = np.ones(rgb.shape[:2], bool)
+    profile_x, weights_x = _boundary_profile(rgb, region, axis=1)
+    profile_y, weights_y = _boundary_profile(rgb, region, axis=0)
+    # A period needs at least two blocks across the region on each axis to show its grid lines.
+    span = min(np.count_nonzero(weights_x), np.count_nonzero(weights_y)) + 1
+    candidates: list[tuple[float, int, int, int]] = []
+    for block in range(2, min(max_block, span // 2) + 1):
+        contrast_x, offset_x = _best_offsets(profile_x, weights_x, block)
+        contrast_y, offset_y = _best_offsets(profile_y, weights_y, block)
+        score = contrast_x + contrast_y
+        if np.isfinite(score):
+            candidates.append((score, block, offset_x, offset_y))
+    if not candidates:
+        return None
+    best_score = max(candidate[0] for candidate in candidates)
+    if best_score < 1.0:  # mean contrast per axis below 0.5: no clear grid
+        return None
+    # Multiples of the true block size score about as high, and beat it by sampling noise when
+    # few of their grid lines fall in the region; the smallest near-best period is the block.
+    _, block, offset_x, offset_y = min(
+        (c for c in candidates if c[0] >= NEAR_BEST_SCORE * best_score), key=lambda c: c[1]
+    )
+    return MosaicGrid(block, offset_x, offset_y)

@@ -1,0 +1,491 @@
+"""Files in, results out: the one pipeline API that the command and the window both call.
+
+``run_batch`` restores every PNG of the input folder (pairing each with its original in mosaic
+mode), reports per-file results, calls a progress callback and honours a cancel token.
+``restore_image`` is the in-memory core: picture + mask (+ mosaic original) -> restored picture.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from decensor_app.engines import CENSOR_TYPES, CensorType, Engine, EngineError, load_engine
+from decensor_app.engines import default_model as default_model_for
+from decensor_app.imaging import (
+    DEFAULT_MAX_PIXELS,
+    Picture,
+    PictureError,
+    from_uint8,
+    load_picture,
+    save_picture,
+)
+from decensor_app.masks import find_regions, green_mask, near_green_count
+from decensor_app.planning import make_patch, paste_patch, plan_patches
+
+#: Extensions accepted for originals (mosaic mode), in order of preference.
+ORIGINAL_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp")
+VARIATION_COUNTS = (1, 2, 4)
+
+Status = Literal["restored", "skipped", "failed", "cancelled"]
+
+
+class UsageError(Exception):
+    """The batch cannot start (bad folder, option or model); nothing was processed."""
+
+
+class Cancelled(Exception):
+    """Raised inside the pipeline when the cancel token is set."""
+
+
+class FileError(Exception):
+    """A file cannot be restored; the message is the reason shown to the user."""
+
+
+class CancelToken:
+    """Thread-safe flag the window sets to stop a batch after the current region."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        if self._event.is_set():
+            raise Cancelled
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress event. Indices are 0-based counts of work *done*.
+
+    ``files_done`` of ``file_count`` files are finished; in the current file, ``regions_done``
+    of ``region_count`` regions are restored for variation ``variation`` of ``variation_count``.
+    """
+
+    files_done: int
+    file_count: int
+    file: Path
+    regions_done: int = 0
+    region_count: int = 0
+    variation: int = 1
+    variation_count: int = 1
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass
+class BatchOptions:
+    """Everything a batch needs; defaults are DeepCreamPy's top-level folders."""
+
+    input_dir: Path = Path("decensor_input")
+    original_dir: Path = Path("decensor_input_original")
+    output_dir: Path = Path("decensor_output")
+    censor: CensorType = "bar"
+    model: str | None = None  # None = the default model for the censor type
+    models_dir: Path | None = None
+    variations: int = 1
+    overwrite: bool = False
+    strict_green: bool = False
+    max_pixels: int | None = DEFAULT_MAX_PIXELS
+    only: list[str] | None = None  # restrict the batch to these input file names
+
+    @property
+    def model_name(self) -> str:
+        return self.model or default_model_for(self.censor)
+
+
+@dataclass
+class FileResult:
+    """The outcome for one input file."""
+
+    input: Path
+    status: Status
+    outputs: list[Path] = field(default_factory=list)
+    error: str | None = None
+    regions: int = 0
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "input": str(self.input),
+            "status": self.status,
+            "output": str(self.outputs[0]) if self.outputs else None,
+            "outputs": [str(path) for path in self.outputs],
+            "error": self.error,
+            "regions": self.regions,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass
+class BatchReport:
+    """All per-file results of a batch, in input order."""
+
+    files: list[FileResult] = field(default_factory=list)
+    model: str = ""
+    cancelled: bool = False
+
+    def count(self, status: Status) -> int:
+        return sum(1 for result in self.files if result.status == status)
+
+    @property
+    def ok(self) -> bool:
+        return self.count("failed") == 0 and not self.cancelled
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "files": [result.to_json() for result in self.files],
+            "restored": self.count("restored"),
+            "skipped": self.count("skipped"),
+            "failed": self.count("failed"),
+            "cancelled": self.cancelled,
+            "model": self.model,
+        }
+
+
+# --- in-memory core --------------------------------------------------------------------------
+
+
+def restore_image(
+    rgb: np.ndarray,
+    hole: np.ndarray,
+    engine: Engine,
+    original: np.ndarray | None = None,
+    on_region: Callable[[int, int], None] | None = None,
+    cancel: CancelToken | None = None,
+) -> np.ndarray:
+    """Restore every hole pixel of a picture.
+
+    Args:
+        rgb: HxWx3 uint8 RGB; hole pixels are ignored.
+        hole: HxW bool, True = hole.
+        engine: any engine; it sees patches planned by :func:`plan_patches`.
+        original: mosaic mode: HxWx3 uint8 whose hole pixels hold the mosaic; None for bars.
+        on_region: called with (regions done, region count) after each engine call.
+        cancel: checked before each engine call.
+
+    Returns:
+        HxWx3 uint8: ``rgb`` with every hole pixel replaced, all others bit-identical.
+    """
+    labels, regions = find_regions(hole)
+    height, width = hole.shape
+    plans = plan_patches(regions, width, height, engine.native_size)
+    restored = np.array(rgb, dtype=np.uint8, order="C")
+    pending = hole.copy()
+    done = 0
+    for plan in plans:
+        if cancel is not None:
+            cancel.check()
+        patch = make_patch(restored, pending, original, plan.crop, engine.native_size)
+        result = engine.restore(patch.image, patch.hole, patch.original)
+        rows, cols = plan.crop.slices
+        paste = np.isin(labels[rows, cols], plan.labels)
+        paste_patch(result, patch, plan.crop, restored, paste)
+        pending[rows, cols][paste] = False
+        done += len(plan.labels)
+        if on_region is not None:
+            on_region(done, len(regions))
+    return restored
+
+
+def flip(pixels: np.ndarray, variation: int) -> np.ndarray:
+    """DeepCreamPy's variations: 1 identity, 2 left-right, 3 top-bottom, 4 both (self-inverse)."""
+    if variation in (2, 4):
+        pixels = pixels[:, ::-1]
+    if variation in (3, 4):
+        pixels = pixels[::-1]
+    return pixels
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def output_paths(input_path: Path, output_dir: Path, variations: int) -> list[Path]:
+    """``<base>.png`` for one variation, ``<base>_v<n>.png`` for several."""
+    stem = input_path.stem
+    if variations == 1:
+        return [output_dir / f"{stem}.png"]
+    return [output_dir / f"{stem}_v{n}.png" for n in range(1, variations + 1)]
+
+
+def find_original(input_path: Path, original_dir: Path) -> Path:
+    """The original with the same base name (.png/.jpg/.jpeg/.webp, any case).
+
+    Raises:
+        FileError: none found.
+    """
+    wanted = input_path.stem
+    candidates: dict[str, Path] = {}
+    if original_dir.is_dir():
+        for path in original_dir.iterdir():
+            suffix = path.suffix.lower()
+            if path.stem == wanted and suffix in ORIGINAL_EXTENSIONS and path.is_file():
+                candidates.setdefault(suffix, path)
+    for suffix in ORIGINAL_EXTENSIONS:
+        if suffix in candidates:
+            return candidates[suffix]
+    raise FileError(
+        f"mosaic mode needs the original without green: no {wanted}.png/.jpg/.jpeg/.webp "
+        f"in {original_dir}"
+    )
+
+
+def _no_green_message(rgb: np.ndarray, censor: CensorType) -> str:
+    message = "no green (0,255,0) pixels found: paint the censored areas pure green"
+    near = near_green_count(rgb)
+    if near:
+        message += (
+            f"; {near:,} pixels are nearly green, which suggests the green was changed by "
+            "colour management or JPEG compression: export as PNG without a colour profile"
+        )
+    if censor == "mosaic":
+        message += (
+            "; in mosaic mode the input is a copy with the mosaic painted green and the "
+            "original (with the mosaic, no green) goes into the originals folder"
+        )
+    return message
+
+
+def _load(path: Path, max_pixels: int | None) -> Picture:
+    try:
+        return load_picture(path, max_pixels)
+    except PictureError as error:
+        raise FileError(str(error)) from error
+
+
+def restore_file(
+    input_path: Path,
+    options: BatchOptions,
+    engine: Engine,
+    outputs: list[Path],
+    on_progress: Callable[[int, int, int], None] | None = None,
+    cancel: CancelToken | None = None,
+) -> int:
+    """Restore one input file into ``outputs`` (the variations still to write).
+
+    Args:
+        on_progress: called with (variation, regions done, region count).
+
+    Returns:
+        The number of regions.
+
+    Raises:
+        FileError: the reason this file cannot be restored.
+        Cancelled: the cancel token was set; nothing was written.
+    """
+    picture = _load(input_path, options.max_pixels)
+    base = picture
+    if options.censor == "mosaic":
+        original_path = find_original(input_path, options.original_dir)
+        base = _load(original_path, options.max_pixels)
+        if (base.width, base.height) != (picture.width, picture.height):
+            raise FileError(
+                f"size mismatch: the input is {picture.width}x{picture.height} but its "
+                f"original {original_path.name} is {base.width}x{base.height}"
+            )
+    hole = green_mask(picture.rgb8, include_fringe=not options.strict_green)
+    del picture  # the base (or the input itself) is all that is needed from here
+    if not hole.any():
+        raise FileError(_no_green_message(base.rgb8, options.censor))
+    if options.censor == "bar" and hole.all():
+        raise FileError(
+            "the whole picture is green: a bar restoration needs some of the picture to work from"
+        )
+    base_rgb = base.rgb8
+    mosaic = base_rgb if options.censor == "mosaic" else None
+    region_count = len(find_regions(hole)[1])
+    written: list[tuple[Path, Picture]] = []
+    for output_path in outputs:
+        variation = _variation_of(output_path, options.variations)
+        restored = restore_image(
+            flip(base_rgb, variation),
+            flip(hole, variation),
+            engine,
+            flip(mosaic, variation) if mosaic is not None else None,
+            on_region=(
+                (lambda done, total, v=variation: on_progress(v, done, total))
+                if on_progress
+                else None
+            ),
+            cancel=cancel,
+        )
+        restored = flip(restored, variation)
+        pixels = base.pixels.copy()
+        pixels[hole, :3] = from_uint8(restored[hole], pixels.dtype)
+        written.append((output_path, Picture(pixels, base.source_mode, base.icc_profile)))
+    # Written only once every variation is done: a cancel never leaves a partial set.
+    for output_path, result in written:
+        try:
+            save_picture(output_path, result)
+        except PictureError as error:
+            raise FileError(str(error)) from error
+    return region_count
+
+
+def _variation_of(output_path: Path, variations: int) -> int:
+    if variations == 1:
+        return 1
+    return int(output_path.stem.rsplit("_v", 1)[1])
+
+
+def discover_inputs(input_dir: Path) -> Iterator[tuple[Path, bool]]:
+    """Files of ``input_dir`` sorted by name, each with whether it is a PNG to restore.
+
+    Hidden files (dot files, such as our own partial writes) and folders are left out.
+    """
+    for path in sorted(input_dir.iterdir(), key=lambda p: p.name):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        yield path, path.suffix.lower() == ".png"
+
+
+def _check_options(options: BatchOptions) -> None:
+    if options.censor not in CENSOR_TYPES:
+        raise UsageError(f"censor type must be one of {', '.join(CENSOR_TYPES)}")
+    if options.variations not in VARIATION_COUNTS:
+        raise UsageError("variations must be 1, 2 or 4")
+    if not options.input_dir.is_dir():
+        raise UsageError(f"input folder {options.input_dir} does not exist")
+    if options.censor == "mosaic" and not options.original_dir.is_dir():
+        raise UsageError(
+            f"originals folder {options.original_dir} does not exist (mosaic mode needs it)"
+        )
+    try:
+        options.output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(
+            f"cannot create output folder {options.output_dir}: {error.strerror or error}"
+        ) from error
+    if options.output_dir.resolve() == options.input_dir.resolve():
+        raise UsageError("the output folder must not be the input folder (inputs are kept)")
+
+
+def run_batch(
+    options: BatchOptions,
+    engine: Engine | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> BatchReport:
+    """Restore every PNG of ``options.input_dir`` into ``options.output_dir``.
+
+    Args:
+        options: folders, censor type, model, variations...
+        engine: an already loaded engine to use; by default the one ``options`` names.
+        progress: called on every file start, region and file end.
+        cancel: set it to stop after the current region; no partial file is left.
+
+    Returns:
+        The per-file report. Failures are reported in it, never raised.
+
+    Raises:
+        UsageError: the batch cannot start.
+    """
+    _check_options(options)
+    if engine is None:
+        try:
+            engine = load_engine(options.model_name, options.censor, options.models_dir)
+        except EngineError as error:
+            raise UsageError(str(error)) from error
+    elif not engine.supports(options.censor):
+        raise UsageError(f"model {engine.info.name!r} does not restore {options.censor}")
+
+    entries = list(discover_inputs(options.input_dir))
+    if options.only is not None:
+        wanted = set(options.only)
+        entries = [(path, is_png) for path, is_png in entries if path.name in wanted]
+    report = BatchReport(model=engine.info.name)
+    png_count = sum(1 for _, is_png in entries if is_png)
+    index = 0  # PNGs started so far
+    claimed: set[Path] = set()
+    for path, is_png in entries:
+        if not is_png:
+            report.files.append(
+                FileResult(path, "skipped", error="not a PNG: only .png files are restored")
+            )
+            continue
+        if cancel is not None and cancel.cancelled:
+            report.cancelled = True
+            break
+        if progress is not None:
+            progress(Progress(index, png_count, path))
+        result = _run_one(path, index, png_count, options, engine, claimed, progress, cancel)
+        report.files.append(result)
+        if result.status == "cancelled":
+            report.cancelled = True
+            break
+        index += 1
+        if progress is not None:
+            progress(Progress(index, png_count, path))
+    return report
+
+
+def _run_one(
+    path: Path,
+    index: int,
+    count: int,
+    options: BatchOptions,
+    engine: Engine,
+    claimed: set[Path],
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+) -> FileResult:
+    started = time.perf_counter()
+    all_outputs = output_paths(path, options.output_dir, options.variations)
+    if claimed.intersection(all_outputs):
+        return FileResult(
+            path,
+            "failed",
+            error=f"another input already writes {all_outputs[0].name}; rename one of them",
+        )
+    claimed.update(all_outputs)
+    todo = all_outputs if options.overwrite else [p for p in all_outputs if not p.exists()]
+    if not todo:
+        return FileResult(
+            path,
+            "skipped",
+            all_outputs,
+            error=f"already restored ({all_outputs[0].name} exists; --overwrite redoes it)",
+        )
+
+    def on_progress(variation: int, done: int, total: int) -> None:
+        if progress is not None:
+            progress(Progress(index, count, path, done, total, variation, options.variations))
+
+    try:
+        regions = restore_file(path, options, engine, todo, on_progress, cancel)
+    except FileError as error:
+        return FileResult(path, "failed", error=str(error), seconds=_since(started))
+    except Cancelled:
+        return FileResult(path, "cancelled", error="cancelled", seconds=_since(started))
+    except MemoryError:
+        return FileResult(
+            path,
+            "failed",
+            error="not enough memory for this picture; close other programs or split it",
+            seconds=_since(started),
+        )
+    except Exception as error:  # a bug must not end the batch; it is reported per file
+        return FileResult(
+            path,
+            "failed",
+            error=f"unexpected error ({type(error).__name__}: {error}); please report it",
+            seconds=_since(started),
+        )
+    return FileResult(path, "restored", todo, regions=regions, seconds=_since(started))
+
+
+def _since(started: float) -> float:
+    return time.perf_counter() - started

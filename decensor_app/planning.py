@@ -1,0 +1,192 @@
+"""Patch planning: context crops around regions, scaling to the engine's size, compositing.
+
+The large-image strategy lives here, once, for every engine: each region gets a square crop of
+about 1.5x its size (at least the engine's native size), kept inside the picture; the crop is
+scaled down to the native size when larger (never up: small pictures are padded instead) and the
+restored patch is scaled back and pasted into the hole pixels only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from decensor_app.masks import Region
+
+#: Context around a region, as a factor of its longer side (DeepCreamPy's habit, kept).
+CONTEXT_FACTOR = 1.5
+#: Smallest context margin in pixels for engines that run at full resolution.
+MIN_CONTEXT_MARGIN = 16
+
+
+@dataclass(frozen=True)
+class Crop:
+    """A rectangle of the picture in pixels: columns [x, x + width), rows [y, y + height)."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+
+    @property
+    def slices(self) -> tuple[slice, slice]:
+        return slice(self.y, self.y + self.height), slice(self.x, self.x + self.width)
+
+
+@dataclass(frozen=True)
+class PatchPlan:
+    """One engine call: a crop, and the regions (labels) whose pixels it restores."""
+
+    crop: Crop
+    labels: tuple[int, ...]
+
+
+def context_crop(
+    region: Region, picture_width: int, picture_height: int, native_size: int | None
+) -> Crop:
+    """The square context crop of ``region``, shifted (never squeezed) to lie in the picture.
+
+    Its side is ``max(1.5 x longer side, native size, longer side + 2 x 16)``; where the picture
+    is smaller than that along an axis the crop takes the whole axis, so it is never distorted,
+    only cut. It always contains the whole region.
+    """
+    longest = max(region.width, region.height)
+    side = max(
+        math.ceil(CONTEXT_FACTOR * longest), native_size or 0, longest + 2 * MIN_CONTEXT_MARGIN
+    )
+    width, height = min(side, picture_width), min(side, picture_height)
+    x = min(max(region.x - (width - region.width) // 2, 0), picture_width - width)
+    y = min(max(region.y - (height - region.height) // 2, 0), picture_height - height)
+    return Crop(x, y, width, height)
+
+
+def plan_patches(
+    regions: list[Region], picture_width: int, picture_height: int, native_size: int | None
+) -> list[PatchPlan]:
+    """Group regions into engine calls, largest region first.
+
+    Each plan is the context crop of the largest region not yet planned; every other unplanned
+    region lying wholly inside that crop is restored by the same call (a cloud of small marks
+    costs one call, not hundreds).
+    """
+    if not regions:
+        return []
+    boxes = np.array([(r.x, r.y, r.x + r.width, r.y + r.height) for r in regions], np.int64)
+    planned = np.zeros(len(regions), bool)
+    plans: list[PatchPlan] = []
+    for index, region in enumerate(regions):  # regions come largest first
+        if planned[index]:
+            continue
+        crop = context_crop(region, picture_width, picture_height, native_size)
+        inside = (
+            ~planned
+            & (boxes[:, 0] >= crop.x)
+            & (boxes[:, 1] >= crop.y)
+            & (boxes[:, 2] <= crop.x + crop.width)
+            & (boxes[:, 3] <= crop.y + crop.height)
+        )
+        inside[index] = True
+        planned |= inside
+        plans.append(PatchPlan(crop, tuple(regions[i].label for i in np.flatnonzero(inside))))
+    return plans
+
+
+@dataclass
+class Patch:
+    """What an engine sees for one plan, at working scale.
+
+    Attributes:
+        image: SxSx3 uint8 (S = native size, or the crop size at full resolution); hole = 0.
+        hole: SxS bool, True = hole.
+        original: SxSx3 uint8 mosaic pixels, or None (bar mode).
+        content_width, content_height: the scaled crop inside the patch; the rest is padding.
+        scale: working size / picture size (<= 1).
+    """
+
+    image: np.ndarray
+    hole: np.ndarray
+    original: np.ndarray | None
+    content_width: int
+    content_height: int
+    scale: float
+
+
+def _scale_down(pixels: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    return cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
+
+
+def _pad_to(pixels: np.ndarray, side: int) -> np.ndarray:
+    """Mirror-pad the bottom and right of ``pixels`` to side x side (symmetric: works at 1 px)."""
+    extra = ((0, side - pixels.shape[0]), (0, side - pixels.shape[1]))
+    return np.pad(pixels, extra + ((0, 0),) * (pixels.ndim - 2), mode="symmetric")
+
+
+def make_patch(
+    rgb: np.ndarray,
+    pending: np.ndarray,
+    original: np.ndarray | None,
+    crop: Crop,
+    native_size: int | None,
+) -> Patch:
+    """Cut, scale and pad the engine's input for ``crop``.
+
+    Args:
+        rgb: HxWx3 uint8, the picture being restored (already restored regions included).
+        pending: HxW bool, hole pixels not yet restored (all of them are hole for the engine,
+            also those of regions another plan will paste).
+        original: HxWx3 uint8 mosaic pixels, or None.
+        crop: from :func:`plan_patches`.
+        native_size: the engine's patch side, or None for full resolution.
+    """
+    rows, cols = crop.slices
+    image = rgb[rows, cols]
+    hole = pending[rows, cols]
+    mosaic = original[rows, cols] if original is not None else None
+    scale = 1.0
+    if native_size is not None:
+        scale = min(1.0, native_size / max(crop.width, crop.height))
+    if scale < 1.0:
+        size = (max(1, round(crop.width * scale)), max(1, round(crop.height * scale)))
+        image = _scale_down(image, size)
+        # A scaled pixel touching any hole pixel is hole: nearest sampling could drop thin
+        # strokes, which would then never be restored and leak green into known pixels.
+        hole = _scale_down(hole.astype(np.float32), size) > 0
+        if mosaic is not None:
+            mosaic = _scale_down(mosaic, size)
+    content_height, content_width = hole.shape
+    if native_size is not None:
+        image = _pad_to(image, native_size)
+        hole = _pad_to(hole, native_size)
+        if mosaic is not None:
+            mosaic = _pad_to(mosaic, native_size)
+    image = np.array(image, dtype=np.uint8)  # own copy: the hole is zeroed below
+    image[hole] = 0
+    if mosaic is not None:
+        mosaic = np.ascontiguousarray(mosaic)
+    return Patch(image, np.ascontiguousarray(hole), mosaic, content_width, content_height, scale)
+
+
+def paste_patch(
+    restored: np.ndarray, patch: Patch, crop: Crop, target: np.ndarray, paste: np.ndarray
+) -> None:
+    """Write the engine's result back into ``target`` at the ``paste`` pixels of ``crop``.
+
+    Args:
+        restored: SxSx3 uint8, the engine's output for ``patch``.
+        patch: the engine's input.
+        crop: where the patch came from.
+        target: HxWx3 uint8, modified in place.
+        paste: crop-sized bool, the pixels to overwrite (True = restored by this plan).
+    """
+    height, width = patch.content_height, patch.content_width
+    # Keep the engine's pixels only in the hole, so that the upscaling filter blends hole
+    # content with the true surroundings, not with the engine's re-rendering of them.
+    hole = patch.hole[:height, :width]
+    result = np.where(hole[..., None], restored[:height, :width], patch.image[:height, :width])
+    if patch.scale < 1.0:
+        result = cv2.resize(result, (crop.width, crop.height), interpolation=cv2.INTER_CUBIC)
+    rows, cols = crop.slices
+    target[rows, cols][paste] = result[paste]

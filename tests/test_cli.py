@@ -1,0 +1,112 @@
+"""The `decensor` command as users run it: a real process, exit codes, JSON, the quick start."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from decensor_app.masks import exact_green
+from tests.conftest import Folders, box, paint, save_png, scene
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def decensor(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "decensor_app", *args],
+        cwd=cwd or REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def _folder_args(folders: Folders) -> list[str]:
+    return [
+        "--input", str(folders.input),
+        "--original", str(folders.original),
+        "--output", str(folders.output),
+    ]  # fmt: skip
+
+
+def test_json_report_and_exit_status_zero_when_all_restored(folders: Folders) -> None:
+    save_png(folders.input / "a.png", paint(scene(), box(120, 160, 10, 10, 30, 30)))
+    (folders.input / "readme.txt").write_text("not a picture")
+    result = decensor(*_folder_args(folders), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["restored"], report["skipped"], report["failed"]) == (1, 1, 0)
+    first = report["files"][0]
+    assert set(first) >= {"input", "status", "output", "error", "regions", "seconds"}
+    assert first["status"] == "restored" and first["regions"] == 1
+    assert Path(first["output"]) == folders.output / "a.png"
+    assert "1 restored, 1 skipped, 0 failed" in result.stderr
+
+
+def test_exit_status_one_when_any_file_failed(folders: Folders) -> None:
+    save_png(folders.input / "a.png", paint(scene(), box(120, 160, 10, 10, 30, 30)))
+    save_png(folders.input / "b.png", scene())
+    result = decensor(*_folder_args(folders), "--json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert [f["status"] for f in report["files"]] == ["restored", "failed"]
+    assert "failed    b.png: no green" in result.stderr
+
+
+def test_exit_status_two_for_usage_errors(folders: Folders) -> None:
+    result = decensor("--input", str(folders.input / "nope"), "--output", str(folders.output))
+    assert result.returncode == 2
+    assert "input folder" in result.stderr and "does not exist" in result.stderr
+    assert decensor("--variations", "3").returncode == 2
+    assert (
+        decensor("--censor", "mosaic", "--model", "telea", *_folder_args(folders)).returncode == 2
+    )
+
+
+def test_mosaic_mode_from_the_command_line(folders: Folders) -> None:
+    hole = box(120, 160, 40, 30, 48, 40)
+    save_png(folders.input / "m.png", paint(scene(), hole))
+    save_png(folders.original / "m.png", scene())
+    result = decensor(*_folder_args(folders), "--censor", "mosaic", "--variations", "2")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in folders.output.iterdir()) == ["m_v1.png", "m_v2.png"]
+
+
+def test_list_models_shows_name_architecture_censor_type_and_parameters() -> None:
+    result = decensor("--list-models")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:4] == ["NAME", "ARCHITECTURE", "CENSOR", "PARAMETERS"]
+    assert any(line.split()[:3] == ["telea", "opencv-telea", "bar"] for line in lines)
+    models = json.loads(decensor("--list-models", "--json").stdout)["models"]
+    assert {"name", "architecture", "censor_types", "parameters"} <= set(models[0])
+
+
+def test_quick_start_script_restores_into_the_output_folder(tmp_path: Path) -> None:
+    """`./decensor.sh` is the README's first command; it forwards options to `decensor`."""
+    if not (REPO / ".venv" / ".decensor-installed").exists():
+        import pytest
+
+        pytest.skip("the quick-start environment (.venv) is not set up in this checkout")
+    (tmp_path / "in").mkdir()
+    save_png(tmp_path / "in" / "s.png", paint(scene(), box(120, 160, 60, 40, 30, 30)))
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    result = subprocess.run(
+        [str(REPO / "decensor.sh"), "--input", str(tmp_path / "in"), "--output",
+         str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=600, env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    output = np.array(Image.open(tmp_path / "out" / "s.png"))
+    assert not exact_green(output).any()
+
+
+def test_the_shipped_sample_has_green_regions_to_restore() -> None:
+    sample = np.array(Image.open(REPO / "decensor_input" / "sample.png").convert("RGB"))
+    assert exact_green(sample).sum() > 1000

@@ -1,0 +1,77 @@
+"""Mosaic synthesis and grid estimation, and the classical engines behind the one interface."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from decensor_app.engines import EngineError, list_models, load_engine
+from decensor_app.mosaic import MosaicGrid, estimate_grid, pixelate
+from tests.conftest import box, scene
+
+
+@pytest.mark.parametrize(("block", "offset_x", "offset_y"), [(3, 0, 0), (8, 3, 5), (16, 15, 2)])
+def test_pixelate_makes_constant_blocks_on_the_intended_grid(
+    block: int, offset_x: int, offset_y: int
+) -> None:
+    picture = scene(97, 83)
+    mosaic = pixelate(picture, MosaicGrid(block, offset_x, offset_y))
+    # Inside each block every pixel is the same; across a grid line colours change somewhere.
+    for top in range(offset_y - block if offset_y else 0, 83, block):
+        for left in range(offset_x - block if offset_x else 0, 97, block):
+            cell = mosaic[max(top, 0) : top + block, max(left, 0) : left + block]
+            assert (cell == cell[0, 0]).all()
+    assert estimate_grid(mosaic) == MosaicGrid(block, offset_x, offset_y)
+
+
+def test_estimate_grid_uses_only_the_region_and_finds_nothing_on_clean_pictures() -> None:
+    picture = scene(160, 120, seed=5)
+    hole = box(120, 160, 40, 30, 64, 48)
+    mosaic = picture.copy()
+    mosaic[hole] = pixelate(picture, MosaicGrid(8, 2, 6))[hole]
+    assert estimate_grid(mosaic, hole) == MosaicGrid(8, 2, 6)
+    assert estimate_grid(picture) is None
+    assert estimate_grid(np.full((64, 64, 3), 128, np.uint8)) is None  # flat colour
+
+
+def test_every_builtin_engine_is_listed_with_its_censor_type() -> None:
+    listed = {info.name: info for info in list_models()}
+    assert listed["telea"].censor_types == ("bar",)
+    assert listed["mosaic-bicubic"].censor_types == ("mosaic",)
+    assert all(info.parameters == 0 for info in listed.values())
+
+
+def test_loading_an_engine_for_the_wrong_censor_type_is_refused_clearly() -> None:
+    with pytest.raises(EngineError, match="restores bar, not mosaic"):
+        load_engine("telea", "mosaic")
+    with pytest.raises(EngineError, match=r"unknown model 'nope'.*telea"):
+        load_engine("nope", "bar")
+
+
+@pytest.mark.parametrize("name", ["telea", "navier-stokes"])
+def test_inpainting_engines_fill_a_flat_area_with_its_colour(name: str) -> None:
+    picture = np.full((64, 64, 3), (200, 120, 40), np.uint8)
+    hole = box(64, 64, 20, 20, 20, 20)
+    image = picture.copy()
+    image[hole] = 0
+    restored = load_engine(name, "bar").restore(image, hole)
+    assert restored.shape == picture.shape and restored.dtype == np.uint8
+    # Telea's fast marching rounds at every step: within a few levels of the flat colour.
+    assert np.abs(restored[hole].astype(int) - picture[hole]).max() <= 4
+
+
+@pytest.mark.parametrize("name", ["mosaic-bicubic", "mosaic-lanczos"])
+def test_mosaic_engines_restore_closer_to_the_truth_than_the_mosaic(name: str) -> None:
+    truth = cv2.GaussianBlur(scene(128, 128, seed=2), (0, 0), 3)
+    hole = box(128, 128, 24, 24, 80, 80)
+    mosaic = truth.copy()
+    mosaic[hole] = pixelate(truth, MosaicGrid(8))[hole]
+    image = truth.copy()
+    image[hole] = 0
+    restored = load_engine(name, "mosaic").restore(image, hole, mosaic)
+
+    def error(candidate: np.ndarray) -> float:
+        return float(np.abs(candidate[hole].astype(float) - truth[hole]).mean())
+
+    assert error(restored) < 0.8 * error(mosaic)
