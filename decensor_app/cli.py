@@ -128,8 +128,6 @@ class TerminalProgress:
         line = f"[{bar}] {event.files_done}/{event.file_count} files"
         if event.region_count and not finished:
             line += f"  {event.file.name}: region {event.regions_done}/{event.region_count}"
-            if event.variation_count > 1:
-                line += f" (variation {event.variation}/{event.variation_count})"
         line += f"  {now - self._started:.0f}s"
         self._stream.write("\r\x1b[K" + line[:200])
         self._stream.flush()

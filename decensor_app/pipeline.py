@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -26,8 +26,8 @@ from decensor_app.imaging import (
     load_picture,
     save_picture,
 )
-from decensor_app.masks import find_regions, green_mask, near_green_count
-from decensor_app.planning import make_patch, paste_patch, plan_patches
+from decensor_app.masks import green_mask, near_green_count
+from decensor_app.planning import RestorationPlan, make_patch, paste_patch, plan_restoration
 
 #: Extensions accepted for originals (mosaic mode), in order of preference.
 ORIGINAL_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp")
@@ -71,7 +71,7 @@ class Progress:
     """A progress event. Indices are 0-based counts of work *done*.
 
     ``files_done`` of ``file_count`` files are finished; in the current file, ``regions_done``
-    of ``region_count`` regions are restored for variation ``variation`` of ``variation_count``.
+    of ``region_count`` regions are restored (for all variations at once).
     """
 
     files_done: int
@@ -79,8 +79,6 @@ class Progress:
     file: Path
     regions_done: int = 0
     region_count: int = 0
-    variation: int = 1
-    variation_count: int = 1
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -172,7 +170,7 @@ def restore_image(
     Args:
         rgb: HxWx3 uint8 RGB; hole pixels are ignored.
         hole: HxW bool, True = hole.
-        engine: any engine; it sees patches planned by :func:`plan_patches`.
+        engine: any engine; it sees patches planned by :func:`plan_restoration`.
         original: mosaic mode: HxWx3 uint8 whose hole pixels hold the mosaic; None for bars.
         on_region: called with (regions done, region count) after each engine call.
         cancel: checked before each engine call.
@@ -180,34 +178,64 @@ def restore_image(
     Returns:
         HxWx3 uint8: ``rgb`` with every hole pixel replaced, all others bit-identical.
     """
-    labels, regions = find_regions(hole)
-    height, width = hole.shape
-    plans = plan_patches(regions, width, height, engine.native_size)
-    restored = np.array(rgb, dtype=np.uint8, order="C")
+    plan = plan_restoration(hole, engine.native_size)
+    return restore_variations(rgb, hole, plan, engine, original, (1,), on_region, cancel)[0]
+
+
+def restore_variations(
+    rgb: np.ndarray,
+    hole: np.ndarray,
+    plan: RestorationPlan,
+    engine: Engine,
+    original: np.ndarray | None = None,
+    variations: Sequence[int] = (1,),
+    on_region: Callable[[int, int], None] | None = None,
+    cancel: CancelToken | None = None,
+) -> list[np.ndarray]:
+    """:func:`restore_image` for several variations at once, one result per variation.
+
+    A variation is DeepCreamPy's flip of the engine's input (see :func:`flip`); it is applied to
+    each patch, so all variations share one plan and each engine call gets them as one batch.
+    """
+    results = [np.array(rgb, dtype=np.uint8, order="C") for _ in variations]
     pending = hole.copy()
     done = 0
-    for plan in plans:
+    for patch_plan in plan.patches:
         if cancel is not None:
             cancel.check()
-        patch = make_patch(restored, pending, original, plan.crop, engine.native_size)
-        result = engine.restore(patch.image, patch.hole, patch.original)
-        rows, cols = plan.crop.slices
-        paste = np.isin(labels[rows, cols], plan.labels)
-        paste_patch(result, patch, plan.crop, restored, paste)
+        crop = patch_plan.crop
+        patches = [
+            make_patch(result, pending, original, crop, engine.native_size) for result in results
+        ]
+        outputs = engine.restore_batch(
+            [flip(patch.image, v) for patch, v in zip(patches, variations, strict=True)],
+            [flip(patch.hole, v) for patch, v in zip(patches, variations, strict=True)],
+            [
+                None if patch.original is None else flip(patch.original, v)
+                for patch, v in zip(patches, variations, strict=True)
+            ],
+        )
+        rows, cols = crop.slices
+        paste = np.isin(plan.labels[rows, cols], patch_plan.labels)
+        for result, patch, output, v in zip(results, patches, outputs, variations, strict=True):
+            paste_patch(flip(output, v), patch, crop, result, paste)
         pending[rows, cols][paste] = False
-        done += len(plan.labels)
+        done += len(patch_plan.labels)
         if on_region is not None:
-            on_region(done, len(regions))
-    return restored
+            on_region(done, len(plan.regions))
+    return results
 
 
 def flip(pixels: np.ndarray, variation: int) -> np.ndarray:
-    """DeepCreamPy's variations: 1 identity, 2 left-right, 3 top-bottom, 4 both (self-inverse)."""
+    """DeepCreamPy's variations: 1 identity, 2 left-right, 3 top-bottom, 4 both (self-inverse).
+
+    Returns a contiguous copy, or ``pixels`` itself for variation 1.
+    """
     if variation in (2, 4):
         pixels = pixels[:, ::-1]
     if variation in (3, 4):
         pixels = pixels[::-1]
-    return pixels
+    return np.ascontiguousarray(pixels)
 
 
 # --- files -----------------------------------------------------------------------------------
@@ -271,13 +299,13 @@ def restore_file(
     options: BatchOptions,
     engine: Engine,
     outputs: list[Path],
-    on_progress: Callable[[int, int, int], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
     cancel: CancelToken | None = None,
 ) -> int:
     """Restore one input file into ``outputs`` (the variations still to write).
 
     Args:
-        on_progress: called with (variation, regions done, region count).
+        on_progress: called with (regions done, region count).
 
     Returns:
         The number of regions.
@@ -298,38 +326,36 @@ def restore_file(
             )
     hole = green_mask(picture.rgb8, include_fringe=not options.strict_green)
     del picture  # the base (or the input itself) is all that is needed from here
+    base_rgb = base.rgb8
     if not hole.any():
-        raise FileError(_no_green_message(base.rgb8, options.censor))
+        raise FileError(_no_green_message(base_rgb, options.censor))
     if options.censor == "bar" and hole.all():
         raise FileError(
             "the whole picture is green: a bar restoration needs some of the picture to work from"
         )
-    base_rgb = base.rgb8
     mosaic = base_rgb if options.censor == "mosaic" else None
-    region_count = len(find_regions(hole)[1])
-    written: list[tuple[Path, Picture]] = []
-    for output_path in outputs:
-        variation = _variation_of(output_path, options.variations)
-        restored = restore_image(
-            flip(base_rgb, variation),
-            flip(hole, variation),
-            engine,
-            flip(mosaic, variation) if mosaic is not None else None,
-            on_region=(
-                (lambda done, total, v=variation: on_progress(v, done, total))
-                if on_progress
-                else None
-            ),
-            cancel=cancel,
-        )
-        restored = flip(restored, variation)
-        pixels = base.pixels.copy()
-        pixels[hole, :3] = from_uint8(restored[hole], pixels.dtype)
-        written.append((output_path, Picture(pixels, base.source_mode, base.icc_profile)))
+    plan = plan_restoration(hole, engine.native_size)
+    variations = [_variation_of(path, options.variations) for path in outputs]
+    restored = restore_variations(
+        base_rgb,
+        hole,
+        plan,
+        engine,
+        mosaic,
+        variations,
+        on_region=on_progress,
+        cancel=cancel,
+    )
+    region_count = len(plan.regions)
+    del plan, mosaic, base_rgb  # full-size arrays; big pictures need the memory for encoding
     # Written only once every variation is done: a cancel never leaves a partial set.
-    for output_path, result in written:
+    for output_path in outputs:
+        rgb = restored.pop(0)
+        pixels = base.pixels.copy()
+        pixels[hole, :3] = from_uint8(rgb[hole], pixels.dtype)
+        del rgb
         try:
-            save_picture(output_path, result)
+            save_picture(output_path, Picture(pixels, base.source_mode, base.icc_profile))
         except PictureError as error:
             raise FileError(str(error)) from error
     return region_count
@@ -460,9 +486,9 @@ def _run_one(
             error=f"already restored ({all_outputs[0].name} exists; --overwrite redoes it)",
         )
 
-    def on_progress(variation: int, done: int, total: int) -> None:
+    def on_progress(done: int, total: int) -> None:
         if progress is not None:
-            progress(Progress(index, count, path, done, total, variation, options.variations))
+            progress(Progress(index, count, path, done, total))
 
     try:
         regions = restore_file(path, options, engine, todo, on_progress, cancel)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from decensor_app.masks import Region
+from decensor_app.masks import Region, find_regions
 
 #: Context around a region, as a factor of its longer side (DeepCreamPy's habit, kept).
 CONTEXT_FACTOR = 1.5
@@ -92,6 +92,28 @@ def plan_patches(
         planned |= inside
         plans.append(PatchPlan(crop, tuple(regions[i].label for i in np.flatnonzero(inside))))
     return plans
+
+
+@dataclass
+class RestorationPlan:
+    """Everything planned for one picture, shared by all its variations.
+
+    Attributes:
+        labels: HxW int32 region labels (0 = not hole).
+        regions: the connected regions, largest first.
+        patches: the engine calls, in order.
+    """
+
+    labels: np.ndarray
+    regions: list[Region]
+    patches: list[PatchPlan]
+
+
+def plan_restoration(hole: np.ndarray, native_size: int | None) -> RestorationPlan:
+    """Find the regions of ``hole`` (HxW bool, True = hole) and plan the engine calls."""
+    labels, regions = find_regions(hole)
+    height, width = hole.shape
+    return RestorationPlan(labels, regions, plan_patches(regions, width, height, native_size))
 
 
 @dataclass

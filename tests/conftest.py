@@ -14,8 +14,38 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from decensor_app.engines import Engine, ModelInfo
 from decensor_app.masks import GREEN
 from decensor_app.pipeline import BatchOptions
+
+FILL = np.array([255, 0, 255], np.uint8)
+
+
+class FillEngine(Engine):
+    """A fixed-size engine that paints holes magenta and records every patch it is given."""
+
+    def __init__(self, native_size: int | None) -> None:
+        self.native_size = native_size
+        self.info = ModelInfo("fill", "test", ("bar", "mosaic"), 0, "fills holes")
+        self.patches: list[tuple[np.ndarray, np.ndarray]] = []
+        self.batch_sizes: list[int] = []
+
+    def restore_batch(
+        self,
+        images: list[np.ndarray],
+        holes: list[np.ndarray],
+        originals: list[np.ndarray | None],
+    ) -> list[np.ndarray]:
+        self.batch_sizes.append(len(images))
+        return super().restore_batch(images, holes, originals)
+
+    def restore(
+        self, image: np.ndarray, hole: np.ndarray, original: np.ndarray | None = None
+    ) -> np.ndarray:
+        self.patches.append((image.copy(), hole.copy()))
+        out = image.copy()
+        out[hole] = FILL
+        return out
 
 
 def scene(width: int = 160, height: int = 120, seed: int = 0) -> np.ndarray:

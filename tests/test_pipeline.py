@@ -24,7 +24,7 @@ from decensor_app.pipeline import (
     restore_image,
     run_batch,
 )
-from tests.conftest import Folders, box, paint, save_png, scene, unwritable
+from tests.conftest import FILL, FillEngine, Folders, box, paint, save_png, scene, unwritable
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -100,12 +100,19 @@ def test_variations_are_flips_named_v_n(folders: Folders, variations: int) -> No
         assert not exact_green(output).any()
 
 
-def test_a_flip_variation_equals_restoring_the_flipped_picture(folders: Folders) -> None:
+def test_variations_give_the_engine_mirrored_patches_in_one_batch(folders: Folders) -> None:
     hole = _bar_input(folders)
-    run_batch(folders.options(variations=2))
-    greened = _load(folders.input / "pic.png")
-    direct = restore_image(greened[:, ::-1], hole[:, ::-1], load_engine("telea", "bar"))
-    assert np.array_equal(_load(folders.output / "pic_v2.png"), direct[:, ::-1])
+    engine = FillEngine(None)
+    run_batch(folders.options(variations=4), engine=engine)
+    assert engine.batch_sizes == [4]
+    (first, first_hole), *others = engine.patches
+    mirrors = [first[:, ::-1], first[::-1], first[::-1, ::-1]]
+    for (image, seen_hole), mirrored in zip(others, mirrors, strict=True):
+        assert np.array_equal(image, mirrored)
+        assert np.array_equal(seen_hole.sum(), first_hole.sum())
+    for n in range(1, 5):
+        output = _load(folders.output / f"pic_v{n}.png")
+        assert (output[hole] == FILL).all()
 
 
 def test_rgba_keeps_its_alpha_and_palette_grayscale_are_converted(folders: Folders) -> None:

@@ -6,30 +6,10 @@ import cv2
 import numpy as np
 import pytest
 
-from decensor_app.engines import Engine, ModelInfo
 from decensor_app.masks import Region, exact_green, find_regions
 from decensor_app.pipeline import restore_image
 from decensor_app.planning import context_crop, plan_patches
-from tests.conftest import box, paint, scene
-
-FILL = np.array([255, 0, 255], np.uint8)
-
-
-class FillEngine(Engine):
-    """A fixed-size engine that paints holes magenta and records every patch it is given."""
-
-    def __init__(self, native_size: int | None) -> None:
-        self.native_size = native_size
-        self.info = ModelInfo("fill", "test", ("bar", "mosaic"), 0, "fills holes")
-        self.patches: list[tuple[np.ndarray, np.ndarray]] = []
-
-    def restore(
-        self, image: np.ndarray, hole: np.ndarray, original: np.ndarray | None = None
-    ) -> np.ndarray:
-        self.patches.append((image.copy(), hole.copy()))
-        out = image.copy()
-        out[hole] = FILL
-        return out
+from tests.conftest import FILL, FillEngine, box, paint, scene
 
 
 def _region(x: int, y: int, width: int, height: int) -> Region:

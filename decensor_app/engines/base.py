@@ -58,5 +58,21 @@ class Engine(abc.ABC):
             HxWx3 uint8 RGB; only its hole pixels are used by the caller.
         """
 
+    def restore_batch(
+        self,
+        images: list[np.ndarray],
+        holes: list[np.ndarray],
+        originals: list[np.ndarray | None],
+    ) -> list[np.ndarray]:
+        """:meth:`restore` for several patches of one size (e.g. the variations of a region).
+
+        Engines that run faster on batches (the generators) override this; the result must
+        equal restoring each patch alone.
+        """
+        return [
+            self.restore(image, hole, original)
+            for image, hole, original in zip(images, holes, originals, strict=True)
+        ]
+
     def supports(self, censor: CensorType) -> bool:
         return censor in self.info.censor_types
