@@ -14,7 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from decensor_app.engines import CENSOR_TYPES, DEFAULT_MODELS, default_models_dir, list_models
+from decensor_app.engines import (
+    CENSOR_TYPES,
+    CLASSICAL_DEFAULTS,
+    default_models_dir,
+    list_models,
+)
 from decensor_app.imaging import DEFAULT_MAX_PIXELS
 from decensor_app.pipeline import (
     VARIATION_COUNTS,
@@ -66,8 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--model",
         default=None,
-        help="engine to use, see --list-models (default: "
-        + ", ".join(f"{name} for {censor}" for censor, name in DEFAULT_MODELS.items())
+        help="engine to use, see --list-models (default: the installed model marked default "
+        "for the censor type, else "
+        + ", ".join(f"{name} for {censor}" for censor, name in CLASSICAL_DEFAULTS.items())
         + ")",
     )
     parser.add_argument(

@@ -102,7 +102,7 @@ class BatchOptions:
 
     @property
     def model_name(self) -> str:
-        return self.model or default_model_for(self.censor)
+        return self.model or default_model_for(self.censor, self.models_dir)
 
 
 @dataclass

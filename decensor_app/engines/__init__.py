@@ -1,11 +1,16 @@
-"""Restoration engines behind one interface, and the registry that finds them by name."""
+"""Restoration engines behind one interface, and the registry that finds them by name.
+
+Classical engines are built in; learned ones are the manifests in the models folder, loaded
+(with Keras) only when used.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from decensor_app.engines.base import CENSOR_TYPES, CensorType, Engine, ModelInfo
+from decensor_app.engines.base import CENSOR_TYPES, CensorType, Engine, EngineError, ModelInfo
 from decensor_app.engines.classical import builtin_engines
+from decensor_app.engines.manifest import Manifest, find_manifests
 
 __all__ = [
     "CENSOR_TYPES",
@@ -14,16 +19,13 @@ __all__ = [
     "EngineError",
     "ModelInfo",
     "default_model",
+    "default_models_dir",
     "list_models",
     "load_engine",
 ]
 
-#: The engine used when ``--model`` is not given, per censor type.
-DEFAULT_MODELS: dict[CensorType, str] = {"bar": "telea", "mosaic": "mosaic-bicubic"}
-
-
-class EngineError(Exception):
-    """An engine cannot be found, loaded, or used for the requested censor type."""
+#: The classical engine used when no installed model is marked default for a censor type.
+CLASSICAL_DEFAULTS: dict[CensorType, str] = {"bar": "telea", "mosaic": "mosaic-bicubic"}
 
 
 def default_models_dir() -> Path:
@@ -31,30 +33,60 @@ def default_models_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "models"
 
 
+def _manifests(models_dir: Path | None) -> dict[str, tuple[Manifest, Path]]:
+    """Valid manifests by model name; unreadable ones are left out of listings."""
+    folder = models_dir or default_models_dir()
+    found: dict[str, tuple[Manifest, Path]] = {}
+    for path in find_manifests(folder):
+        try:
+            manifest = Manifest.load(path)
+        except EngineError:
+            continue
+        found[manifest.name] = (manifest, folder)
+    return found
+
+
 def list_models(models_dir: Path | None = None) -> list[ModelInfo]:
     """Every engine that can be loaded: the classical ones and the models in ``models_dir``."""
-    del models_dir  # learned models arrive with the generator engines
-    return [engine.info for engine in builtin_engines()]
+    learned = [manifest.info() for manifest, _ in _manifests(models_dir).values()]
+    return [engine.info for engine in builtin_engines()] + learned
 
 
-def default_model(censor: CensorType) -> str:
-    return DEFAULT_MODELS[censor]
+def default_model(censor: CensorType, models_dir: Path | None = None) -> str:
+    """The installed model marked default for ``censor``, else the classical engine."""
+    for manifest, _ in _manifests(models_dir).values():
+        if censor in manifest.default_for and censor in manifest.censor_types:
+            return manifest.name
+    return CLASSICAL_DEFAULTS[censor]
 
 
 def load_engine(name: str, censor: CensorType, models_dir: Path | None = None) -> Engine:
     """The engine called ``name``, checked to restore ``censor``.
 
     Raises:
-        EngineError: unknown name, or the engine does not restore this censor type.
+        EngineError: unknown name, unusable weights (missing, corrupt, other architecture), or
+            the engine does not restore this censor type.
     """
-    engines = {engine.info.name: engine for engine in builtin_engines()}
-    if name not in engines:
+    builtins = {engine.info.name: engine for engine in builtin_engines()}
+    manifests = _manifests(models_dir)
+    if name in builtins:
+        info = builtins[name].info
+    elif name in manifests:
+        info = manifests[name][0].info()
+    else:
+        broken = (models_dir or default_models_dir()) / f"{name}.json"
+        if broken.is_file():
+            Manifest.load(broken)  # raises with the reason the manifest is unreadable
         known = ", ".join(info.name for info in list_models(models_dir))
         raise EngineError(f"unknown model {name!r}; installed models: {known}")
-    engine = engines[name]
-    if not engine.supports(censor):
+    if censor not in info.censor_types:
         raise EngineError(
-            f"model {name!r} restores {'/'.join(engine.info.censor_types)}, not {censor}; "
+            f"model {name!r} restores {'/'.join(info.censor_types)}, not {censor}; "
             f"pick one that lists {censor} in `decensor --list-models`"
         )
-    return engine
+    if name in builtins:
+        return builtins[name]
+    from decensor_app.engines.generators import load_generator  # imports Keras
+
+    manifest, folder = manifests[name]
+    return load_generator(manifest, folder)

@@ -12,6 +12,10 @@ CensorType = Literal["bar", "mosaic"]
 CENSOR_TYPES: tuple[CensorType, ...] = ("bar", "mosaic")
 
 
+class EngineError(Exception):
+    """An engine cannot be found, loaded, or used for the requested censor type."""
+
+
 @dataclass(frozen=True)
 class ModelInfo:
     """What ``decensor --list-models`` shows about an installed engine.
