@@ -1,0 +1,1 @@
+"""The trainer: dataset building, GAN training, export and evaluation (``decensor-train``)."""
