@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Make sure .venv/ at the repository root exists and holds the project with its test extras.
-# Sourced by ./decensor.sh and ./test.sh. Re-installs when pyproject.toml changed since the last
-# install (a stamp file inside .venv records its hash), so a pull never runs with stale packages.
+# Make sure .venv/ at the repository root exists and holds the project with its test and
+# trainer extras. Sourced by ./decensor.sh and ./test.sh. Re-installs when pyproject.toml
+# changed since the last install (a stamp file inside .venv records its hash), so a pull never
+# runs with stale packages.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"
@@ -12,6 +13,6 @@ if [ ! -x "$venv/bin/python" ] || [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$
     echo "Setting up $venv (first run or changed dependencies; takes a few minutes)..." >&2
     "$python" -m venv "$venv"
     "$venv/bin/python" -m pip install --quiet --upgrade pip >&2
-    "$venv/bin/python" -m pip install --quiet -e "$root[test]" >&2
+    "$venv/bin/python" -m pip install --quiet -e "$root[test,train]" >&2
     echo "$want" > "$stamp"
 fi

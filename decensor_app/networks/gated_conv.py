@@ -98,7 +98,8 @@ class GatedConvGenerator(keras.Model):
             *_output_layers(c, "merge"),
         ]
 
-    def call(self, inputs: list[Any]) -> tuple[Any, Any]:
+    def call(self, inputs: list[Any], training: bool | None = None) -> tuple[Any, Any]:
+        del training  # no layer behaves differently in training
         image, mask = inputs
         mask = ops.cast(mask, image.dtype)
         ones = ops.ones_like(mask)

@@ -1,13 +1,19 @@
-"""The ``decensor-train`` command."""
+"""The ``decensor-train`` command: build-dataset, fit, export, evaluate, describe.
+
+Exit status: 0 success, 1 failure (e.g. a missing dataset or checkpoint), 2 usage errors.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 ARCHITECTURES = ("gated-conv", "edgeconnect")
+BACKENDS = ("tensorflow", "jax")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -15,6 +21,74 @@ def build_parser() -> argparse.ArgumentParser:
         prog="decensor-train", description="Build datasets, train, export and evaluate models."
     )
     commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build-dataset", help="cut a patch dataset from picture folders")
+    build.add_argument("--images", type=Path, nargs="+", required=True, help="picture folders")
+    build.add_argument("--out", type=Path, required=True, help="dataset folder to write")
+    build.add_argument("--patch-size", type=int, default=256)
+    build.add_argument("--seed", type=int, default=0)
+    build.add_argument("--val-fraction", type=float, default=0.05)
+    build.add_argument("--test-fraction", type=float, default=0.1)
+    build.add_argument("--patches-per-megapixel", type=float, default=8.0)
+    build.add_argument("--max-patches-per-picture", type=int, default=16)
+    build.add_argument(
+        "--boxes", type=Path, default=None,
+        help="JSON {picture path or name: [[x, y, w, h], ...]}: crops focus on these regions",
+    )  # fmt: skip
+
+    fit = commands.add_parser("fit", help="train a GAN (resumes an existing run)")
+    fit.add_argument("--arch", choices=ARCHITECTURES, required=True)
+    fit.add_argument("--censor", choices=("bar", "mosaic"), required=True)
+    fit.add_argument("--data", type=Path, required=True)
+    fit.add_argument("--out", type=Path, required=True, help="run folder (resumed if it exists)")
+    fit.add_argument("--steps", type=int, default=10_000, help="train up to this step")
+    fit.add_argument("--batch", type=int, default=8, help="global batch size")
+    fit.add_argument("--size", type=int, default=256, help="patch side fed to the network")
+    fit.add_argument("--width", type=int, default=None, help="network width (default: paper)")
+    fit.add_argument(
+        "--strategy", default="auto", choices=("auto", "default", "mirrored", "tpu", "multiworker")
+    )
+    fit.add_argument("--backend", default="tensorflow", choices=BACKENDS)
+    fit.add_argument(
+        "--precision", default="auto",
+        choices=("auto", "float32", "mixed_bfloat16", "mixed_float16"),
+        help="auto: mixed precision on GPUs/TPUs, float32 on CPUs",
+    )  # fmt: skip
+    fit.add_argument("--learning-rate", type=float, default=1e-4)
+    fit.add_argument("--checkpoint-every", type=int, default=500)
+    fit.add_argument("--keep-checkpoints", type=int, default=3)
+    fit.add_argument("--log-every", type=int, default=10)
+    fit.add_argument("--image-every", type=int, default=500)
+    fit.add_argument("--seed", type=int, default=0)
+    fit.add_argument("--mask-kind", default="mixed", choices=("free-form", "bars", "mixed"))
+    fit.add_argument("--hole-min", type=float, default=0.05)
+    fit.add_argument("--hole-max", type=float, default=0.6)
+    fit.add_argument("--block-min", type=int, default=3)
+    fit.add_argument("--block-max", type=int, default=32)
+    fit.add_argument(
+        "--vgg19-weights", default=None,
+        help="EdgeConnect: VGG19 ImageNet weights file for perceptual and style losses",
+    )  # fmt: skip
+    fit.add_argument("--phase", default="auto", choices=("auto", "edge", "inpaint", "joint"))
+
+    export = commands.add_parser("export", help="write a run's generator into the models folder")
+    export.add_argument("--run", type=Path, required=True)
+    export.add_argument("--name", required=True)
+    export.add_argument("--models-dir", type=Path, default=Path("models"))
+    export.add_argument("--description", default="")
+    export.add_argument("--default", action="store_true", help="make it the default model")
+
+    evaluate = commands.add_parser("evaluate", help="score a model against the baselines")
+    evaluate.add_argument("--model", required=True)
+    evaluate.add_argument("--models-dir", type=Path, default=None)
+    evaluate.add_argument("--data", type=Path, required=True)
+    evaluate.add_argument("--split", default="test", choices=("train", "val", "test"))
+    evaluate.add_argument("--censor", choices=("bar", "mosaic"), default=None)
+    evaluate.add_argument("--limit", type=int, default=None, help="use at most N patches")
+    evaluate.add_argument("--seed", type=int, default=1234)
+    evaluate.add_argument("--json", type=Path, default=None, help="report file (.json and .md)")
+    evaluate.add_argument("--grid", type=Path, default=None, help="side-by-side picture grid")
+
     describe = commands.add_parser("describe", help="parameter counts of a network")
     describe.add_argument("--arch", choices=ARCHITECTURES, required=True)
     describe.add_argument(
@@ -25,11 +99,74 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _log(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _build_dataset(args: argparse.Namespace) -> int:
+    from decensor_app.trainer.dataset import BuildOptions, build_dataset
+
+    missing = [str(folder) for folder in args.images if not folder.is_dir()]
+    if missing:
+        _log(f"decensor-train: error: not a folder: {', '.join(missing)}")
+        return 2
+    build_dataset(
+        BuildOptions(
+            images=args.images, out=args.out, patch_size=args.patch_size, seed=args.seed,
+            val_fraction=args.val_fraction, test_fraction=args.test_fraction,
+            patches_per_megapixel=args.patches_per_megapixel,
+            max_patches_per_picture=args.max_patches_per_picture, boxes=args.boxes,
+        ),
+        log=_log,
+    )  # fmt: skip
+    return 0
+
+
+def _fit(args: argparse.Namespace) -> int:
+    from decensor_app.trainer.run import FitConfig
+
+    values = {k: v for k, v in vars(args).items() if k != "command"}
+    values["data"], values["out"] = str(args.data), str(args.out)
+    config = FitConfig(**values)
+    if args.backend == "jax":
+        if args.arch != "gated-conv":
+            _log("decensor-train: error: --backend jax trains gated-conv only")
+            return 2
+        os.environ["KERAS_BACKEND"] = "jax"
+        from decensor_app.trainer.fit_jax import fit
+    else:
+        os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+        from decensor_app.trainer.fit_tf import fit
+    fit(config, log=_log)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from decensor_app.trainer.export import export
+
+    manifest = export(args.run, args.name, args.models_dir, args.description, args.default)
+    _log(f"exported {manifest.name} ({manifest.parameters:,} parameters) to {args.models_dir}")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from decensor_app.trainer.evaluate import evaluate, to_markdown, write_report
+
+    report = evaluate(
+        args.model, args.data, args.censor, args.models_dir, args.split, args.limit, args.seed,
+        args.grid,
+    )  # fmt: skip
+    if args.json is not None:
+        write_report(report, args.json)
+    print(to_markdown(report))
+    return 0
+
+
 def _describe(args: argparse.Namespace) -> int:
     from decensor_app.trainer.describe import describe
 
     if args.width is not None and args.width <= 0:
-        print("decensor-train: error: --width must be positive", file=sys.stderr)
+        _log("decensor-train: error: --width must be positive")
         return 2
     result = describe(args.arch, args.width)
     if args.json:
@@ -43,8 +180,18 @@ def _describe(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"describe": _describe}
-    return handlers[args.command](args)
+    handlers = {
+        "build-dataset": _build_dataset,
+        "fit": _fit,
+        "export": _export,
+        "evaluate": _evaluate,
+        "describe": _describe,
+    }
+    try:
+        return handlers[args.command](args)
+    except (FileNotFoundError, ValueError) as error:
+        _log(f"decensor-train: error: {error}")
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,270 @@
+"""``decensor-train build-dataset``: an OPY-style patch dataset from folders of illustrations.
+
+Pictures are filtered (too small, grayscale, near-duplicates), split into train / val / test by
+*source picture* with a seed (no patch of a test picture is ever in training), and cut into
+square patches stored as plain PNG files::
+
+    DATA/manifest.json      counts, sources with licence and split, patch hashes, statistics
+    DATA/train/000123_02.png
+    DATA/val/...
+    DATA/test/...
+
+The manifest and PNGs need nothing but Python and an image library to read, so a JAX-backend
+run on a machine without TensorFlow reads them the same way. A folder may hold a
+``source.json`` (``{"source": ..., "licence": ...}``) recorded for each of its pictures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from decensor_app.imaging import PictureError, load_picture
+
+PICTURE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp")
+SPLITS = ("train", "val", "test")
+MANIFEST = "manifest.json"
+#: Largest mean absolute difference between colour channels still called grayscale.
+GRAYSCALE_TOLERANCE = 3.0
+#: Hamming distance (of 64 bits) under which two difference hashes count as duplicates.
+DUPLICATE_DISTANCE = 4
+
+
+@dataclass
+class BuildOptions:
+    images: list[Path]
+    out: Path
+    patch_size: int = 256
+    seed: int = 0
+    val_fraction: float = 0.05
+    test_fraction: float = 0.1
+    patches_per_megapixel: float = 8.0
+    max_patches_per_picture: int = 16
+    boxes: Path | None = None  # JSON {picture path or name: [[x, y, w, h], ...]}
+    svg_size: int = 768
+
+
+@dataclass
+class SourceRecord:
+    """One source picture in the manifest."""
+
+    path: str
+    split: str
+    width: int
+    height: int
+    source: str
+    licence: str
+    patches: list[str] = field(default_factory=list)
+
+
+def _difference_hash(rgb: np.ndarray) -> int:
+    """64-bit dHash: is each pixel of a 9x8 grayscale thumbnail brighter than its neighbour."""
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    small = cv2.resize(gray, (9, 8), interpolation=cv2.INTER_AREA).astype(np.int16)
+    bits = (small[:, 1:] > small[:, :-1]).flatten()
+    return int(sum(1 << i for i, bit in enumerate(bits) if bit))
+
+
+def is_grayscale(rgb: np.ndarray) -> bool:
+    """True when the channels barely differ (HxWx3 uint8): black-and-white art carries no colour
+    to learn from for a colour model."""
+    data = rgb.astype(np.int16)
+    spread = np.abs(data[..., 0] - data[..., 1]) + np.abs(data[..., 1] - data[..., 2])
+    return float(spread.mean()) < GRAYSCALE_TOLERANCE
+
+
+def _split_of(key: str, seed: int, val_fraction: float, test_fraction: float) -> str:
+    """Deterministic split by a hash of the source's content and the seed."""
+    digest = hashlib.sha256(f"{seed}:{key}".encode()).digest()
+    position = int.from_bytes(digest[:8], "big") / 2**64
+    if position < test_fraction:
+        return "test"
+    if position < test_fraction + val_fraction:
+        return "val"
+    return "train"
+
+
+def _rasterise_svg(path: Path, size: int) -> np.ndarray:
+    """Render an SVG on white with its long side ``size`` px (needs the optional cairosvg)."""
+    try:
+        import cairosvg
+    except ImportError as error:
+        raise PictureError(
+            f"{path.name}: SVG needs cairosvg (pip install cairosvg, or the [train] extra)"
+        ) from error
+    try:
+        data = cairosvg.svg2png(url=str(path), output_width=size)
+    except Exception as error:  # cairosvg raises many types on malformed SVG
+        raise PictureError(f"{path.name}: SVG could not be rendered ({error})") from error
+    image = Image.open(io.BytesIO(data)).convert("RGBA")
+    background = Image.new("RGBA", image.size, (255, 255, 255, 255))
+    return np.array(Image.alpha_composite(background, image).convert("RGB"))
+
+
+def _read_rgb(path: Path, svg_size: int) -> np.ndarray:
+    """HxWx3 uint8 RGB; transparency is composited on white."""
+    if path.suffix.lower() == ".svg":
+        return _rasterise_svg(path, svg_size)
+    picture = load_picture(path)
+    if not picture.has_alpha:
+        return np.ascontiguousarray(picture.rgb8)
+    alpha = picture.pixels[..., 3:].astype(np.float32) / (
+        65535.0 if picture.pixels.dtype == np.uint16 else 255.0
+    )
+    rgb = picture.rgb8.astype(np.float32) * alpha + 255.0 * (1 - alpha)
+    return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
+
+
+def _walk(folders: list[Path], with_svg: bool) -> Iterator[tuple[Path, Path]]:
+    """(folder given, picture file) pairs, sorted within each folder."""
+    extensions = PICTURE_EXTENSIONS + ((".svg",) if with_svg else ())
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix.lower() in extensions:
+                yield folder, path
+
+
+def _source_info(folder: Path, path: Path) -> tuple[str, str]:
+    """(source, licence) from the nearest source.json between the picture and ``folder``."""
+    for parent in [path.parent, *path.parent.parents]:
+        info = parent / "source.json"
+        if info.is_file():
+            data = json.loads(info.read_text(encoding="utf-8"))
+            return str(data.get("source", parent.name)), str(data.get("licence", "unknown"))
+        if parent == folder:
+            break
+    return folder.name, "unknown"
+
+
+def crop_boxes(
+    rng: np.random.Generator,
+    width: int,
+    height: int,
+    size: int,
+    count: int,
+    boxes: list[list[int]] | None = None,
+) -> list[tuple[int, int]]:
+    """Top-left corners of ``count`` random size x size crops; with regions of interest
+    (``[x, y, w, h]`` boxes) every crop contains the centre of one of them."""
+    corners = []
+    for index in range(count):
+        if boxes:
+            x, y, w, h = boxes[index % len(boxes)]
+            cx, cy = x + w // 2, y + h // 2
+            left = int(rng.integers(max(0, cx - size + 1), min(width - size, cx) + 1))
+            top = int(rng.integers(max(0, cy - size + 1), min(height - size, cy) + 1))
+        else:
+            left = int(rng.integers(0, width - size + 1))
+            top = int(rng.integers(0, height - size + 1))
+        corners.append((left, top))
+    return corners
+
+
+def build_dataset(options: BuildOptions, log: Callable[[str], None] = print) -> dict[str, object]:
+    """Build the dataset described in the module docstring; returns the manifest."""
+    out = options.out
+    for split in SPLITS:
+        (out / split).mkdir(parents=True, exist_ok=True)
+    boxes_by_name: dict[str, list[list[int]]] = {}
+    if options.boxes is not None:
+        boxes_by_name = json.loads(options.boxes.read_text(encoding="utf-8"))
+    with_svg = True
+    rng = np.random.default_rng(options.seed)
+    seen_hashes: list[int] = []
+    skipped = {"too small": 0, "grayscale": 0, "duplicate": 0, "unreadable": 0}
+    sources: list[SourceRecord] = []
+    patch_hashes: dict[str, str] = {}
+    counts = dict.fromkeys(SPLITS, 0)
+    channel_sum = np.zeros(3)
+    channel_square = np.zeros(3)
+    pixel_count = 0
+    size = options.patch_size
+    for index, (folder, path) in enumerate(_walk(options.images, with_svg)):
+        try:
+            rgb = _read_rgb(path, options.svg_size)
+        except PictureError as error:
+            skipped["unreadable"] += 1
+            log(f"skipped {path}: {error}")
+            continue
+        height, width = rgb.shape[:2]
+        if min(height, width) < size:
+            skipped["too small"] += 1
+            continue
+        if is_grayscale(rgb):
+            skipped["grayscale"] += 1
+            continue
+        fingerprint = _difference_hash(rgb)
+        if any(bin(fingerprint ^ other).count("1") <= DUPLICATE_DISTANCE for other in seen_hashes):
+            skipped["duplicate"] += 1
+            continue
+        seen_hashes.append(fingerprint)
+        key = hashlib.sha256(rgb.tobytes()).hexdigest()
+        split = _split_of(key, options.seed, options.val_fraction, options.test_fraction)
+        source, licence = _source_info(folder, path)
+        record = SourceRecord(str(path), split, width, height, source, licence)
+        megapixels = width * height / 1e6
+        count = int(np.clip(math.ceil(megapixels * options.patches_per_megapixel), 1,
+                            options.max_patches_per_picture))  # fmt: skip
+        boxes = boxes_by_name.get(str(path)) or boxes_by_name.get(path.name)
+        for number, (left, top) in enumerate(crop_boxes(rng, width, height, size, count, boxes)):
+            patch = rgb[top : top + size, left : left + size]
+            name = f"{split}/{index:06d}_{number:02d}.png"
+            Image.fromarray(patch).save(out / name, compress_level=3)
+            patch_hashes[name] = hashlib.sha256(patch.tobytes()).hexdigest()
+            record.patches.append(name)
+            counts[split] += 1
+            values = patch.reshape(-1, 3).astype(np.float64) / 255.0
+            channel_sum += values.sum(0)
+            channel_square += (values**2).sum(0)
+            pixel_count += len(values)
+        sources.append(record)
+    mean = channel_sum / max(pixel_count, 1)
+    std = np.sqrt(np.maximum(channel_square / max(pixel_count, 1) - mean**2, 0))
+    licences: dict[str, int] = {}
+    for record in sources:
+        licences[f"{record.source} ({record.licence})"] = (
+            licences.get(f"{record.source} ({record.licence})", 0) + 1
+        )
+    manifest: dict[str, object] = {
+        "version": 1,
+        "patch_size": size,
+        "seed": options.seed,
+        "counts": counts,
+        "pictures": {split: sum(1 for s in sources if s.split == split) for split in SPLITS},
+        "skipped": skipped,
+        "licences": licences,
+        "statistics": {"mean_rgb": mean.round(4).tolist(), "std_rgb": std.round(4).tolist()},
+        "sources": [asdict(record) for record in sources],
+        "patch_sha256": patch_hashes,
+    }
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    log(
+        f"{len(sources)} pictures -> patches: {counts}; skipped: {skipped}; "
+        f"manifest: {out / MANIFEST}"
+    )
+    return manifest
+
+
+def load_manifest(data: Path) -> dict[str, object]:
+    path = Path(data) / MANIFEST
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} not found: build the dataset first (decensor-train build-dataset)"
+        )
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def split_files(data: Path, split: str) -> list[Path]:
+    """The patch files of ``split``, in manifest order."""
+    manifest = load_manifest(data)
+    names = [name for name in manifest["patch_sha256"] if name.startswith(f"{split}/")]  # type: ignore[union-attr]
+    return [Path(data) / name for name in names]

@@ -1,0 +1,86 @@
+"""``decensor-train export``: a run's generator weights and manifest into the models folder."""
+
+from __future__ import annotations
+
+import json
+import platform
+from pathlib import Path
+from typing import Any
+
+from decensor_app.engines.generators import build_network, write_model
+from decensor_app.engines.manifest import Manifest
+from decensor_app.trainer.dataset import load_manifest
+from decensor_app.trainer.run import RunDir
+
+# Checkpoint group holding the inference network's variables, per architecture.
+GENERATOR_GROUPS = {"gated-conv": "generator", "edgeconnect": "generators"}
+
+
+def network_config(arch: str, width: int | None) -> dict[str, Any]:
+    """The inference network's constructor arguments for a run's width."""
+    if arch == "gated-conv":
+        from decensor_app.networks.gated_conv import PAPER_WIDTH
+
+        return {"cnum": width or PAPER_WIDTH}
+    from decensor_app.networks.edgeconnect import PAPER_WIDTH as EDGE_WIDTH
+
+    return {"width": width or EDGE_WIDTH}
+
+
+def export(
+    run_path: Path,
+    name: str,
+    models_dir: Path,
+    description: str = "",
+    default: bool = False,
+) -> Manifest:
+    """Write ``name``'s weights and manifest from the newest checkpoint of ``run_path``."""
+    run = RunDir(run_path)
+    config = run.config()
+    checkpoint = run.latest_checkpoint()
+    if checkpoint is None:
+        raise FileNotFoundError(f"{run.path} has no checkpoint to export: train it first")
+    settings = network_config(config.arch, config.width)
+    network = build_network(config.arch, settings, config.size)
+    step = run.restore_checkpoint(checkpoint, {GENERATOR_GROUPS[config.arch]: network.weights})
+    records = run.read_log()
+    training: dict[str, Any] = {
+        "steps": step,
+        "batch": config.batch,
+        "size": config.size,
+        "censor": config.censor,
+        "mask_kind": config.mask_kind,
+        "hole_ratio": [config.hole_min, config.hole_max],
+        "block_range": [config.block_min, config.block_max],
+        "learning_rate": config.learning_rate,
+        "backend": config.backend,
+        "run": str(run.path),
+        "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
+        "final_losses": {
+            k: v
+            for k, v in (records[-1] if records else {}).items()
+            if k not in ("step", "time", "phase")
+        },
+    }
+    try:
+        data = load_manifest(Path(config.data))
+        training["data"] = {
+            "path": config.data,
+            "counts": data["counts"],
+            "pictures": data["pictures"],
+            "licences": data["licences"],
+        }
+    except FileNotFoundError:
+        training["data"] = {"path": config.data}
+    return write_model(
+        network,
+        models_dir,
+        name,
+        config.arch,
+        settings,
+        [config.censor],  # type: ignore[list-item]
+        config.size,
+        description=description or f"{config.arch} {config.censor} model trained {step} steps",
+        training=json.loads(json.dumps(training)),
+        default_for=[config.censor] if default else [],  # type: ignore[list-item]
+    )

@@ -1,0 +1,402 @@
+"""GAN training on the TensorFlow backend, through ``tf.distribute``.
+
+The strategy is chosen automatically (TPU when one is configured, all visible GPUs with
+MirroredStrategy, else the default strategy) or forced. Networks and optimizers are built in the
+strategy's scope; every replica gets its slice of the global batch and losses are averaged over
+the *global* batch (``tf.nn.compute_average_loss``), so a split batch trains exactly like a
+whole one. One discriminator step per generator step, both from one forward pass.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from decensor_app.networks.edgeconnect import build_edgeconnect
+from decensor_app.networks.gated_conv import build_gated_conv
+from decensor_app.trainer import losses
+from decensor_app.trainer.data import Batch, BatchSource
+from decensor_app.trainer.run import FitConfig, ProgressLine, RunDir
+
+STRATEGIES = ("auto", "default", "mirrored", "tpu", "multiworker")
+
+
+def choose_strategy(name: str) -> tf.distribute.Strategy:
+    """The ``tf.distribute`` strategy called ``name`` (see the module docstring for "auto").
+
+    "mirrored" mirrors over all GPUs, or over all logical CPU devices when there is no GPU.
+    """
+    if name not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}")
+    if name == "tpu" or (name == "auto" and _tpu_configured()):
+        resolver = tf.distribute.cluster_resolver.TPUClusterResolver()
+        tf.config.experimental_connect_to_cluster(resolver)
+        tf.tpu.experimental.initialize_tpu_system(resolver)
+        return tf.distribute.TPUStrategy(resolver)
+    if name == "multiworker":
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    gpus = tf.config.list_logical_devices("GPU")
+    if name == "mirrored":
+        devices = gpus or tf.config.list_logical_devices("CPU")
+        return tf.distribute.MirroredStrategy([device.name for device in devices])
+    if name == "auto" and gpus:
+        return tf.distribute.MirroredStrategy()
+    return tf.distribute.get_strategy()
+
+
+def _tpu_configured() -> bool:
+    # Probing a resolver without a TPU can wait on cloud metadata servers: only probe when the
+    # environment says a TPU is there.
+    return any(os.environ.get(k) for k in ("TPU_NAME", "COLAB_TPU_ADDR", "TPU_ACCELERATOR_TYPE"))
+
+
+def choose_precision(config: FitConfig, strategy: tf.distribute.Strategy) -> str:
+    """float32 on CPUs; mixed_float16 on GPUs, mixed_bfloat16 on TPUs ("auto")."""
+    if config.precision != "auto":
+        return config.precision
+    if isinstance(strategy, tf.distribute.TPUStrategy):
+        return "mixed_bfloat16"
+    return "mixed_float16" if tf.config.list_logical_devices("GPU") else "float32"
+
+
+def _optimizer(learning_rate: float, beta_1: float, beta_2: float, policy: str) -> Any:
+    optimizer = keras.optimizers.Adam(learning_rate, beta_1=beta_1, beta_2=beta_2)
+    if policy == "mixed_float16":
+        optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+    return optimizer
+
+
+def _average(per_example: Any, global_batch: int) -> Any:
+    return tf.nn.compute_average_loss(per_example, global_batch_size=global_batch)
+
+
+def _apply(optimizer: Any, tape: tf.GradientTape, loss: Any, variables: list[Any]) -> None:
+    scaled = optimizer.scale_loss(loss) if hasattr(optimizer, "scale_loss") else loss
+    gradients = tape.gradient(scaled, variables)
+    optimizer.apply_gradients(zip(gradients, variables, strict=True))
+
+
+class Trainer:
+    """Networks, optimizers and the compiled distributed step of one architecture."""
+
+    def __init__(self, config: FitConfig, strategy: tf.distribute.Strategy, policy: str) -> None:
+        self.config = config
+        self.strategy = strategy
+        self.global_batch = config.batch
+        if config.batch % strategy.num_replicas_in_sync:
+            raise ValueError(
+                f"--batch {config.batch} must be divisible by the "
+                f"{strategy.num_replicas_in_sync} replicas"
+            )
+        self._compiled: dict[str, Callable[..., Any]] = {}
+
+    def groups(self) -> dict[str, list[Any]]:
+        """Variables to checkpoint, by group."""
+        raise NotImplementedError
+
+    def inputs(self, batch: Batch) -> tuple[np.ndarray, ...]:
+        raise NotImplementedError
+
+    def replica_step(self, phase: str, *inputs: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def phase(self, step: int) -> str:
+        return "gan"
+
+    def train_step(self, step: int, batch: Batch) -> dict[str, float]:
+        phase = self.phase(step)
+        if phase not in self._compiled:
+
+            @tf.function
+            def distributed(*values: Any, phase: str = phase) -> dict[str, Any]:
+                step_fn = functools.partial(self.replica_step, phase)
+                per_replica = self.strategy.run(step_fn, args=values)
+                return {
+                    k: self.strategy.reduce(tf.distribute.ReduceOp.SUM, v, axis=None)
+                    for k, v in per_replica.items()
+                }
+
+            self._compiled[phase] = distributed
+        arrays = self.inputs(batch)
+        replicas = self.strategy.num_replicas_in_sync
+        share = self.global_batch // replicas
+
+        def replica_slice(context: tf.distribute.InputContext) -> tuple[Any, ...]:
+            start = context.replica_id_in_sync_group * share
+            return tuple(tf.constant(a[start : start + share]) for a in arrays)
+
+        values = self.strategy.experimental_distribute_values_from_function(replica_slice)
+        result = self._compiled[phase](*values)
+        return {k: float(v) for k, v in result.items()}
+
+    def preview(self, batch: Batch) -> np.ndarray:
+        """(N, S, 3*S, 3) float in [0, 1]: input | output | truth, for TensorBoard."""
+        raise NotImplementedError
+
+
+class GatedConvTrainer(Trainer):
+    """DeepFill v2: hinge SN-PatchGAN + L1 on both stages, Adam 1e-4 (0.5, 0.999)."""
+
+    def __init__(self, config: FitConfig, strategy: tf.distribute.Strategy, policy: str) -> None:
+        super().__init__(config, strategy, policy)
+        from decensor_app.networks.gated_conv import PAPER_WIDTH
+
+        self.width = config.width or PAPER_WIDTH
+        self.generator, self.discriminator = build_gated_conv(self.width, config.size)
+        self.g_optimizer = _optimizer(config.learning_rate, 0.5, 0.999, policy)
+        self.d_optimizer = _optimizer(config.learning_rate, 0.5, 0.999, policy)
+        self.g_optimizer.build(self.generator.trainable_variables)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+
+    def groups(self) -> dict[str, list[Any]]:
+        return {
+            "generator": self.generator.weights,
+            "discriminator": self.discriminator.weights,
+            "g_optimizer": self.g_optimizer.variables,
+            "d_optimizer": self.d_optimizer.variables,
+        }
+
+    def inputs(self, batch: Batch) -> tuple[np.ndarray, ...]:
+        return (batch.gated_conv_input(), batch.mask, batch.truth * 2.0 - 1.0)
+
+    def replica_step(self, phase: str, image: Any, mask: Any, truth: Any) -> dict[str, Any]:
+        batch = self.global_batch
+        generator, discriminator = self.generator, self.discriminator
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            coarse, refined = generator([image, mask], training=True)
+            coarse, refined = ops.cast(coarse, "float32"), ops.cast(refined, "float32")
+            completed = refined * mask + truth * (1.0 - mask)
+            scores = discriminator(
+                [ops.concatenate([truth, completed], 0), ops.concatenate([mask, mask], 0)],
+                training=True,
+            )
+            real, fake = ops.split(ops.cast(scores, "float32"), 2, axis=0)
+            reconstruction = losses.l1(coarse, truth) + losses.l1(refined, truth)
+            adversarial = losses.hinge_generator(fake)
+            g_loss = _average(reconstruction + self.config.gan_weight * adversarial, batch)
+            d_loss = _average(losses.hinge_discriminator(real, fake), batch)
+        _apply(self.g_optimizer, g_tape, g_loss, generator.trainable_variables)
+        _apply(self.d_optimizer, d_tape, d_loss, discriminator.trainable_variables)
+        return {
+            "g_loss": g_loss,
+            "d_loss": d_loss,
+            "l1": _average(reconstruction, batch),
+            "g_adv": _average(adversarial, batch),
+        }
+
+    def preview(self, batch: Batch) -> np.ndarray:
+        image, mask, truth = (a[:4] for a in self.inputs(batch))
+        _, refined = self.generator([image, mask], training=False)
+        completed = np.asarray(refined) * mask + truth * (1 - mask)
+        return (np.concatenate([image, completed, truth], axis=2) + 1.0) / 2.0
+
+
+class EdgeConnectTrainer(Trainer):
+    """EdgeConnect's three phases: edge model, inpainting model (on real edges), joint.
+
+    With ``phase="auto"`` the steps are split in thirds. The joint phase trains the edge model
+    on its own losses and the inpainting model on the predicted edges (the predicted edges are
+    not back-propagated into the edge model).
+    """
+
+    def __init__(self, config: FitConfig, strategy: tf.distribute.Strategy, policy: str) -> None:
+        super().__init__(config, strategy, policy)
+        from decensor_app.networks.edgeconnect import PAPER_WIDTH
+
+        self.width = config.width or PAPER_WIDTH
+        self.model, self.edge_d, self.inpaint_d = build_edgeconnect(self.width, config.size)
+        lr = config.learning_rate
+        self.optimizers = {
+            "edge_g": _optimizer(lr, 0.0, 0.9, policy),
+            "edge_d": _optimizer(lr * 0.1, 0.0, 0.9, policy),
+            "inpaint_g": _optimizer(lr, 0.0, 0.9, policy),
+            "inpaint_d": _optimizer(lr * 0.1, 0.0, 0.9, policy),
+        }
+        self.optimizers["edge_g"].build(self.model.edge_generator.trainable_variables)
+        self.optimizers["edge_d"].build(self.edge_d.trainable_variables)
+        self.optimizers["inpaint_g"].build(self.model.inpaint_generator.trainable_variables)
+        self.optimizers["inpaint_d"].build(self.inpaint_d.trainable_variables)
+        self.vgg = _vgg19_features(config.vgg19_weights) if config.vgg19_weights else None
+
+    def groups(self) -> dict[str, list[Any]]:
+        groups = {
+            "generators": self.model.weights,
+            "edge_discriminator": self.edge_d.weights,
+            "inpaint_discriminator": self.inpaint_d.weights,
+        }
+        groups.update({name: opt.variables for name, opt in self.optimizers.items()})
+        return groups
+
+    def phase(self, step: int) -> str:
+        if self.config.phase != "auto":
+            return self.config.phase
+        third = max(self.config.steps // 3, 1)
+        return ("edge", "inpaint", "joint")[min(step // third, 2)]
+
+    def inputs(self, batch: Batch) -> tuple[np.ndarray, ...]:
+        assert batch.edges is not None
+        gray = (batch.truth @ np.array([0.299, 0.587, 0.114], np.float32))[..., None]
+        known = 1.0 - batch.mask
+        image = batch.censored if batch.style == "mosaic" else batch.truth * known
+        return (image, gray, batch.edges, batch.mask, batch.truth)
+
+    def _edge_losses(self, gray: Any, edges: Any, mask: Any) -> tuple[Any, Any, Any]:
+        known = 1.0 - mask
+        predicted = self.model.edge_generator([gray * known, edges * known, mask], training=True)
+        predicted = ops.cast(predicted, "float32")
+        real_in = ops.concatenate([edges, gray], axis=-1)
+        fake_in = ops.concatenate([predicted, gray], axis=-1)
+        logits, features = self.edge_d(ops.concatenate([real_in, fake_in], 0), training=True)
+        real_logits, fake_logits = ops.split(logits, 2, axis=0)
+        pairs = [ops.split(f, 2, axis=0) for f in features]
+        d_loss = 0.5 * (
+            losses.binary_cross_entropy(real_logits, 1.0)
+            + losses.binary_cross_entropy(fake_logits, 0.0)
+        )
+        g_loss = losses.binary_cross_entropy(fake_logits, 1.0) + 10.0 * losses.feature_matching(
+            [p[0] for p in pairs], [p[1] for p in pairs]
+        )
+        return predicted, g_loss, d_loss
+
+    def _inpaint_losses(
+        self, image: Any, edge_map: Any, mask: Any, truth: Any
+    ) -> tuple[Any, Any, Any]:
+        output = ops.cast(self.model.inpaint_generator([image, edge_map], training=True), "float32")
+        logits, _ = self.inpaint_d(ops.concatenate([truth, output], 0), training=True)
+        real_logits, fake_logits = ops.split(logits, 2, axis=0)
+        d_loss = 0.5 * (
+            losses.binary_cross_entropy(real_logits, 1.0)
+            + losses.binary_cross_entropy(fake_logits, 0.0)
+        )
+        hole_share = ops.maximum(ops.mean(ops.reshape(mask, (ops.shape(mask)[0], -1)), 1), 1e-3)
+        g_loss = (
+            0.1 * losses.binary_cross_entropy(fake_logits, 1.0)
+            + losses.l1(output, truth) / hole_share
+        )
+        if self.vgg is not None:
+            real_f = self.vgg(keras.applications.vgg19.preprocess_input(truth * 255.0))
+            fake_f = self.vgg(keras.applications.vgg19.preprocess_input(output * 255.0))
+            perceptual, style = losses.perceptual_and_style(real_f, fake_f)
+            g_loss = g_loss + 0.1 * perceptual + 250.0 * style
+        return output, g_loss, d_loss
+
+    def replica_step(
+        self, phase: str, image: Any, gray: Any, edges: Any, mask: Any, truth: Any
+    ) -> dict[str, Any]:
+        batch = self.global_batch
+        opt = self.optimizers
+        results: dict[str, Any] = {}
+        with tf.GradientTape(persistent=True) as tape:
+            if phase in ("edge", "joint"):
+                predicted, e_g, e_d = self._edge_losses(gray, edges, mask)
+                results["edge_g_loss"] = _average(e_g, batch)
+                results["edge_d_loss"] = _average(e_d, batch)
+            if phase in ("inpaint", "joint"):
+                edge_map = edges
+                if phase == "joint":
+                    edge_map = edges * (1.0 - mask) + ops.stop_gradient(predicted) * mask
+                _, i_g, i_d = self._inpaint_losses(image, edge_map, mask, truth)
+                results["inpaint_g_loss"] = _average(i_g, batch)
+                results["inpaint_d_loss"] = _average(i_d, batch)
+        if "edge_g_loss" in results:
+            _apply(opt["edge_g"], tape, results["edge_g_loss"],
+                   self.model.edge_generator.trainable_variables)  # fmt: skip
+            _apply(opt["edge_d"], tape, results["edge_d_loss"], self.edge_d.trainable_variables)
+        if "inpaint_g_loss" in results:
+            _apply(opt["inpaint_g"], tape, results["inpaint_g_loss"],
+                   self.model.inpaint_generator.trainable_variables)  # fmt: skip
+            _apply(opt["inpaint_d"], tape, results["inpaint_d_loss"],
+                   self.inpaint_d.trainable_variables)  # fmt: skip
+        del tape
+        return results
+
+    def preview(self, batch: Batch) -> np.ndarray:
+        image, gray, edges, mask, truth = (a[:4] for a in self.inputs(batch))
+        _, restored = self.model([image, gray, edges * (1 - mask), mask], training=False)
+        completed = np.asarray(restored) * mask + truth * (1 - mask)
+        return np.concatenate([image, completed, truth], axis=2)
+
+
+def _vgg19_features(weights: str) -> keras.Model:
+    """VGG19 relu1_1 ... relu5_1 from a user-supplied ImageNet weights file (never downloaded)."""
+    vgg = keras.applications.VGG19(include_top=False, weights=None)
+    vgg.load_weights(weights)
+    vgg.trainable = False
+    names = ["block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1", "block5_conv1"]
+    return keras.Model(vgg.input, [vgg.get_layer(n).output for n in names])
+
+
+TRAINERS: dict[str, type[Trainer]] = {
+    "gated-conv": GatedConvTrainer,
+    "edgeconnect": EdgeConnectTrainer,
+}
+
+
+def make_trainer(config: FitConfig) -> tuple[Trainer, tf.distribute.Strategy, str]:
+    strategy = choose_strategy(config.strategy)
+    policy = choose_precision(config, strategy)
+    keras.mixed_precision.set_global_policy(policy)
+    with strategy.scope():
+        trainer = TRAINERS[config.arch](config, strategy, policy)
+    return trainer, strategy, policy
+
+
+def fit(config: FitConfig, log: Callable[[str], None] = print) -> dict[str, float]:
+    """Train (or resume) the run in ``config.out`` up to ``config.steps``; returns last losses."""
+    run = RunDir(config.out)
+    config = run.prepare(config)
+    keras.utils.set_random_seed(config.seed)
+    trainer, strategy, policy = make_trainer(config)
+    start = 0
+    checkpoint = run.latest_checkpoint()
+    if checkpoint is not None:
+        start = run.restore_checkpoint(checkpoint, trainer.groups())
+        # Log lines written after that checkpoint by a killed process are redone.
+        kept = [r for r in run.read_log() if r["step"] <= start]
+        run.log_path.write_text("".join(json.dumps(r) + "\n" for r in kept))
+        log(f"resumed {run.path} at step {start} from {checkpoint.name}")
+    log(
+        f"training {config.arch} ({config.censor}) width {trainer.width}, {config.size}px, "
+        f"batch {config.batch} on {strategy.num_replicas_in_sync} replica(s) "
+        f"({type(strategy).__name__}), {policy}"
+    )
+    source = BatchSource(
+        config.data, "train", config.size, config.censor,  # type: ignore[arg-type]
+        config.mask_kind, (config.hole_min, config.hole_max),  # type: ignore[arg-type]
+        (config.block_min, config.block_max), config.seed, with_edges=config.arch == "edgeconnect",
+    )  # fmt: skip
+    writer = tf.summary.create_file_writer(str(run.tensorboard))
+    progress = ProgressLine(start, config.steps)
+    values: dict[str, float] = {}
+    started = time.time()
+    for step, batch in source.stream(start, config.steps, config.batch):
+        values = trainer.train_step(step, batch)
+        done = step + 1
+        if done % config.log_every == 0 or done == config.steps:
+            record = {"step": done, "phase": trainer.phase(step), **values,
+                      "learning_rate": config.learning_rate, "time": time.time()}  # fmt: skip
+            run.log(record)
+            with writer.as_default(step=done):
+                for name, value in values.items():
+                    tf.summary.scalar(f"loss/{name}", value)
+                tf.summary.scalar("learning_rate", config.learning_rate)
+        if done % config.image_every == 0 or done == config.steps:
+            with writer.as_default(step=done):
+                tf.summary.image("input | output | truth", trainer.preview(batch), max_outputs=4)
+        if done % config.checkpoint_every == 0 or done == config.steps:
+            run.save_checkpoint(done, trainer.groups(), config.keep_checkpoints)
+        progress.update(done, values)
+    writer.flush()
+    log(f"stopped at step {max(start, config.steps)} after {time.time() - started:.0f}s")
+    return values

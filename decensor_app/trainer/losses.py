@@ -1,0 +1,74 @@
+"""GAN and reconstruction losses in ``keras.ops`` (the same on TensorFlow and JAX).
+
+Every function returns one value *per example* (shape (B,)): the training step averages them
+over the global batch, so that losses and gradients are the same however the batch is split
+across replicas.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from keras import ops
+
+
+def _per_example_mean(x: Any) -> Any:
+    return ops.mean(ops.reshape(x, (ops.shape(x)[0], -1)), axis=1)
+
+
+def l1(prediction: Any, target: Any) -> Any:
+    """Mean absolute error per example."""
+    return _per_example_mean(ops.abs(ops.cast(prediction, "float32") - ops.cast(target, "float32")))
+
+
+def hinge_discriminator(real: Any, fake: Any) -> Any:
+    """SN-PatchGAN's discriminator hinge loss per example:
+    0.5 mean(relu(1 - D(real))) + 0.5 mean(relu(1 + D(fake)))."""
+    real, fake = ops.cast(real, "float32"), ops.cast(fake, "float32")
+    return 0.5 * _per_example_mean(ops.relu(1.0 - real)) + 0.5 * _per_example_mean(
+        ops.relu(1.0 + fake)
+    )
+
+
+def hinge_generator(fake: Any) -> Any:
+    """-mean(D(fake)) per example."""
+    return -_per_example_mean(ops.cast(fake, "float32"))
+
+
+def binary_cross_entropy(logits: Any, target: float) -> Any:
+    """EdgeConnect's "nsgan" loss: sigmoid cross-entropy against a constant label, per example."""
+    logits = ops.cast(logits, "float32")
+    labels = ops.full_like(logits, target)
+    return _per_example_mean(ops.binary_crossentropy(labels, logits, from_logits=True))
+
+
+def feature_matching(real_features: list[Any], fake_features: list[Any]) -> Any:
+    """Sum over discriminator layers of the mean L1 distance between real and fake features."""
+    total = None
+    for real, fake in zip(real_features, fake_features, strict=True):
+        term = l1(ops.stop_gradient(real), fake)
+        total = term if total is None else total + term
+    return total
+
+
+def gram(features: Any) -> Any:
+    """Gram matrices (B, C, C) of (B, H, W, C) features, normalised by H*W*C."""
+    shape = ops.shape(features)
+    flat = ops.reshape(features, (shape[0], -1, shape[3]))
+    return ops.einsum("bnc,bnd->bcd", flat, flat) / ops.cast(
+        shape[1] * shape[2] * shape[3], "float32"
+    )
+
+
+def perceptual_and_style(real_features: list[Any], fake_features: list[Any]) -> tuple[Any, Any]:
+    """EdgeConnect's perceptual loss (L1 of VGG19 relu1_1..relu5_1) and style loss (L1 of Gram
+    matrices of relu2_2, relu3_4, relu4_4, relu5_2, approximated here by the same five
+    layers' Gram matrices), per example."""
+    perceptual = None
+    style = None
+    for real, fake in zip(real_features, fake_features, strict=True):
+        p = l1(ops.stop_gradient(real), fake)
+        s = l1(ops.stop_gradient(gram(real)), gram(fake))
+        perceptual = p if perceptual is None else perceptual + p
+        style = s if style is None else style + s
+    return perceptual, style

@@ -1,0 +1,172 @@
+"""A training run's folder: its config, checkpoints, loss log and progress display.
+
+Checkpoints are plain ``.npz`` archives of every variable (networks and optimizers) plus the
+step, written atomically; they are read and written the same way on TensorFlow (also under a
+``tf.distribute`` strategy, from the cross-replica context) and JAX, so a run can move between
+machines. Only the newest few are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+
+CHECKPOINT_PATTERN = "ckpt-*.npz"
+
+
+@dataclass
+class FitConfig:
+    """Everything ``decensor-train fit`` takes. Saved in RUN/config.json on the first start."""
+
+    arch: str
+    censor: str
+    data: str
+    out: str
+    steps: int = 10_000
+    batch: int = 8
+    size: int = 256
+    width: int | None = None
+    strategy: str = "auto"
+    backend: str = "tensorflow"
+    precision: str = "auto"  # auto: mixed on GPUs and TPUs, float32 on CPUs
+    learning_rate: float = 1e-4
+    gan_weight: float = 1.0
+    checkpoint_every: int = 500
+    keep_checkpoints: int = 3
+    log_every: int = 10
+    image_every: int = 500
+    seed: int = 0
+    mask_kind: str = "mixed"
+    hole_min: float = 0.05
+    hole_max: float = 0.6
+    block_min: int = 3
+    block_max: int = 32
+    vgg19_weights: str | None = None
+    phase: str = "auto"  # edgeconnect: edge, inpaint, joint, or auto (thirds of the steps)
+
+    # Settings a resumed run must share with the run it continues.
+    FIXED = ("arch", "censor", "size", "width", "seed", "batch")
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FitConfig:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+class RunDir:
+    """The folder of one run: config.json, checkpoints/, log.jsonl, tensorboard/."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.checkpoints = self.path / "checkpoints"
+        self.log_path = self.path / "log.jsonl"
+        self.tensorboard = self.path / "tensorboard"
+
+    def prepare(self, config: FitConfig) -> FitConfig:
+        """Create the folder or check that ``config`` may resume the run already there.
+
+        Returns the config to use: the saved one with ``steps`` (and other non-fixed settings)
+        taken from ``config``.
+        """
+        self.checkpoints.mkdir(parents=True, exist_ok=True)
+        saved_path = self.path / "config.json"
+        if saved_path.is_file():
+            saved = FitConfig.from_json(json.loads(saved_path.read_text()))
+            for name in FitConfig.FIXED:
+                if getattr(saved, name) != getattr(config, name):
+                    raise ValueError(
+                        f"{self.path} was started with {name}={getattr(saved, name)!r}, not "
+                        f"{getattr(config, name)!r}: use another --out to start a new run"
+                    )
+        saved_path.write_text(json.dumps(config.to_json(), indent=2) + "\n")
+        return config
+
+    def config(self) -> FitConfig:
+        return FitConfig.from_json(json.loads((self.path / "config.json").read_text()))
+
+    def latest_checkpoint(self) -> Path | None:
+        found = sorted(self.checkpoints.glob(CHECKPOINT_PATTERN))
+        return found[-1] if found else None
+
+    def save_checkpoint(self, step: int, groups: dict[str, list[Any]], keep: int) -> Path:
+        """Write every variable of ``groups`` (name -> variables) and the step, atomically."""
+        arrays: dict[str, np.ndarray] = {"step": np.array(step)}
+        for group, variables in groups.items():
+            for index, variable in enumerate(variables):
+                arrays[f"{group}/{index:04d}"] = np.array(variable)
+        path = self.checkpoints / f"ckpt-{step:08d}.npz"
+        handle, temp = tempfile.mkstemp(dir=self.checkpoints, suffix=".partial")
+        with os.fdopen(handle, "wb") as stream:
+            np.savez(stream, **arrays)
+        os.replace(temp, path)
+        for old in sorted(self.checkpoints.glob(CHECKPOINT_PATTERN))[:-keep]:
+            old.unlink()
+        return path
+
+    def restore_checkpoint(self, path: Path, groups: dict[str, list[Any]]) -> int:
+        """Assign every variable of ``groups`` from ``path``; returns the step it was taken at."""
+        with np.load(path) as archive:
+            for group, variables in groups.items():
+                stored = sorted(k for k in archive.files if k.startswith(f"{group}/"))
+                if len(stored) != len(variables):
+                    raise ValueError(
+                        f"{path}: {group} has {len(stored)} variables, the model {len(variables)}"
+                        " (was the run started with other settings?)"
+                    )
+                for key, variable in zip(stored, variables, strict=True):
+                    variable.assign(archive[key].astype(np.dtype(variable.dtype)))
+            return int(archive["step"])
+
+    def log(self, record: dict[str, Any]) -> None:
+        with open(self.log_path, "a", encoding="utf-8") as stream:
+            stream.write(json.dumps(record) + "\n")
+
+    def read_log(self) -> list[dict[str, Any]]:
+        if not self.log_path.is_file():
+            return []
+        return [json.loads(line) for line in self.log_path.read_text().splitlines() if line]
+
+
+class ProgressLine:
+    """Step, losses, speed and ETA: one rewriting line on a terminal, periodic lines otherwise."""
+
+    def __init__(self, start: int, stop: int, stream: TextIO = sys.stderr) -> None:
+        self.start, self.stop = start, stop
+        self.stream = stream
+        self.interactive = stream.isatty()
+        self.started = time.monotonic()
+        self.last = 0.0
+
+    def update(self, step: int, values: dict[str, float]) -> None:
+        now = time.monotonic()
+        done = step - self.start
+        if done <= 0 or (
+            now - self.last < (0.5 if self.interactive else 30.0) and step < self.stop
+        ):
+            return
+        self.last = now
+        rate = done / (now - self.started)
+        eta = (self.stop - step) / rate if rate > 0 else 0.0
+        losses = " ".join(f"{k} {v:.4f}" for k, v in values.items())
+        line = (
+            f"step {step}/{self.stop} {losses} | {rate:.2f} steps/s, "
+            f"ETA {int(eta // 3600)}:{int(eta % 3600 // 60):02d}:{int(eta % 60):02d}"
+        )
+        if self.interactive:
+            self.stream.write("\r\x1b[K" + line)
+            if step >= self.stop:
+                self.stream.write("\n")
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
