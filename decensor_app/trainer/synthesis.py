@@ -21,6 +21,8 @@ from decensor_app.mosaic import MosaicGrid, pixelate
 MaskKind = Literal["free-form", "bars", "mixed"]
 CensorStyle = Literal["bar", "mosaic", "white"]
 MASK_KINDS: tuple[MaskKind, ...] = ("free-form", "bars", "mixed")
+#: How far past its target ratio a sampled mask may land.
+TARGET_TOLERANCE = 0.08
 
 
 def free_form_mask(rng: np.random.Generator, height: int, width: int) -> np.ndarray:
@@ -88,29 +90,29 @@ def sample_mask(
     ratio: tuple[float, float] = (0.05, 0.6),
     tries: int = 50,
 ) -> np.ndarray:
-    """A mask of ``kind`` whose hole ratio lies in ``ratio`` (redrawn until it does).
+    """A mask of ``kind`` whose hole ratio lies in ``ratio``, spread evenly over it.
 
-    "mixed" picks free-form or bars at random, and sometimes overlays both.
+    A target ratio is drawn uniformly from the range, then strokes or bars ("mixed": either, at
+    random, per draw) are added until the target is reached; a mask that overshoots the target
+    by more than :data:`TARGET_TOLERANCE` (or the range) is redrawn. One draw alone would rarely
+    cover large holes, and usually overshoots small targets.
 
     Returns:
         HxW bool, True = hole.
     """
     low, high = ratio
+    draws = {"free-form": free_form_mask, "bars": bar_mask}
     mask = np.zeros((height, width), bool)
+    target = rng.uniform(low, high)  # kept across retries, so that the targets stay uniform
     for _ in range(tries):
-        chosen = kind
-        if kind == "mixed":
-            chosen = "free-form" if rng.random() < 0.5 else "bars"
-        mask = (free_form_mask if chosen == "free-form" else bar_mask)(rng, height, width)
-        if kind == "mixed" and rng.random() < 0.2:
-            mask |= bar_mask(rng, height, width)
-        fraction = mask.mean()
-        if low <= fraction <= high:
+        mask = np.zeros((height, width), bool)
+        while mask.mean() < target:
+            chosen = kind if kind != "mixed" else ("free-form" if rng.random() < 0.5 else "bars")
+            mask |= draws[chosen](rng, height, width)
+        if mask.mean() <= min(high, target + TARGET_TOLERANCE):
             return mask
-    # Rare: force the ratio by growing or shrinking the last draw.
+    # Rare: shrink the last draw into the range.
     kernel = np.ones((5, 5), np.uint8)
-    while mask.mean() < low:
-        mask = cv2.dilate(mask.view(np.uint8), kernel).view(bool)
     while mask.mean() > high:
         mask = cv2.erode(mask.view(np.uint8), kernel).view(bool)
     if not mask.any():

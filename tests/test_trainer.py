@@ -1,0 +1,334 @@
+"""The trainer: dataset splits, synthesis, distribution, resume, export, evaluation, the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from decensor_app.mosaic import MosaicGrid
+from decensor_app.trainer.data import BatchSource
+from decensor_app.trainer.dataset import BuildOptions, build_dataset, load_manifest
+from decensor_app.trainer.evaluate import psnr, scores, ssim_map
+from decensor_app.trainer.synthesis import Censor, apply_censor, sample_censor, sample_mask
+from tests.conftest import scene
+
+REPO = Path(__file__).resolve().parents[1]
+PATCH = 64
+
+
+def _pictures(folder: Path, count: int = 24, seed: int = 0) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for index in range(count):
+        Image.fromarray(scene(200, 150, seed=seed + index)).save(folder / f"p{index:02d}.png")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("trainer")
+    pictures = _pictures(root / "pictures", 30)
+    (pictures / "source.json").write_text(json.dumps({"source": "tests", "licence": "CC0"}))
+    out = root / "data"
+    build_dataset(
+        BuildOptions([pictures], out, patch_size=PATCH, seed=3, test_fraction=0.2), log=print
+    )
+    return out
+
+
+def _train(data: Path, out: Path, *extra: str, steps: int = 4) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "decensor_app.trainer", "fit", "--arch", "gated-conv",
+         "--censor", "bar", "--data", str(data), "--out", str(out), "--steps", str(steps),
+         "--batch", "4", "--size", str(PATCH), "--width", "8", "--checkpoint-every", "2",
+         "--log-every", "1", "--image-every", "2", "--strategy", "default", *extra],
+        capture_output=True, text=True, timeout=600, cwd=REPO,
+    )  # fmt: skip
+
+
+def _losses(run: Path) -> dict[int, float]:
+    lines = (run / "log.jsonl").read_text().splitlines()
+    return {record["step"]: record["g_loss"] for record in map(json.loads, lines)}
+
+
+# --- dataset -------------------------------------------------------------------------------------
+
+
+def test_no_source_picture_has_patches_in_two_splits(dataset: Path) -> None:
+    manifest = load_manifest(dataset)
+    assert sum(manifest["counts"].values()) == len(manifest["patch_sha256"])
+    assert manifest["counts"]["test"] > 0 and manifest["counts"]["train"] > 0
+    split_of_hash: dict[str, str] = {}
+    for source in manifest["sources"]:
+        for patch in source["patches"]:
+            assert patch.startswith(source["split"] + "/")
+            assert (dataset / patch).is_file()
+            digest = manifest["patch_sha256"][patch]
+            assert split_of_hash.setdefault(digest, source["split"]) == source["split"]
+    assert manifest["licences"] == {"tests (CC0)": 30}
+
+
+def test_small_grayscale_and_duplicate_pictures_are_dropped(tmp_path: Path) -> None:
+    folder = _pictures(tmp_path / "pics", 3)
+    Image.fromarray(scene(200, 150, seed=0)).save(folder / "copy.png")  # duplicate of p00
+    Image.fromarray(scene(200, 150, seed=9)).convert("L").save(folder / "gray.png")
+    Image.fromarray(scene(40, 30, seed=7)).save(folder / "small.png")
+    (folder / "broken.png").write_bytes(b"not a picture")
+    manifest = build_dataset(BuildOptions([folder], tmp_path / "data", patch_size=PATCH))
+    assert manifest["skipped"] == {"too small": 1, "grayscale": 1, "duplicate": 1, "unreadable": 1}
+    assert len(manifest["sources"]) == 3
+
+
+def test_the_split_is_reproducible_with_the_seed(tmp_path: Path) -> None:
+    folder = _pictures(tmp_path / "pics", 12)
+    first = build_dataset(BuildOptions([folder], tmp_path / "a", patch_size=PATCH, seed=5))
+    second = build_dataset(BuildOptions([folder], tmp_path / "b", patch_size=PATCH, seed=5))
+    assert first["patch_sha256"] == second["patch_sha256"]
+
+
+# --- synthesis -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["free-form", "bars", "mixed"])
+def test_hole_ratios_cover_the_requested_range(kind: str) -> None:
+    rng = np.random.default_rng(0)
+    ratios = np.array([sample_mask(rng, 128, 128, kind).mean() for _ in range(150)])  # type: ignore[arg-type]
+    assert ratios.min() >= 0.05 and ratios.max() <= 0.6
+    assert ratios.std() > 0.08  # spread over the range, not clustered
+    for low, high in ((0.05, 0.2), (0.2, 0.4), (0.4, 0.6)):
+        assert np.mean((ratios >= low) & (ratios < high)) > 0.1, (low, high)
+
+
+@pytest.mark.parametrize("offset", [(0, 0), (5, 2)])
+def test_mosaic_synthesis_puts_constant_blocks_on_the_intended_grid(
+    offset: tuple[int, int],
+) -> None:
+    picture = scene(96, 96, seed=4)
+    hole = np.ones((96, 96), bool)
+    grid = MosaicGrid(8, *offset)
+    censored = apply_censor(picture, hole, Censor("mosaic", grid))
+    ox, oy = offset
+    for top in range(oy, 96 - 8, 8):
+        for left in range(ox, 96 - 8, 8):
+            block = censored[top : top + 8, left : left + 8]
+            assert (block == block[0, 0]).all()
+    # Across each grid line the colour changes somewhere; off the grid it never does.
+    changes = np.any(censored[:, 1:] != censored[:, :-1], axis=(0, 2))
+    assert set(np.flatnonzero(changes) + 1) <= set(range(ox, 96, 8))
+
+
+def test_jpeg_mosaics_stay_close_to_their_blocks_and_censors_are_seeded() -> None:
+    picture = scene(96, 96, seed=4)
+    hole = np.ones((96, 96), bool)
+    plain = apply_censor(picture, hole, Censor("mosaic", MosaicGrid(12)))
+    jpeg = apply_censor(picture, hole, Censor("mosaic", MosaicGrid(12), jpeg_quality=85))
+    assert 0 < np.abs(jpeg.astype(int) - plain).mean() < 4
+    first = [sample_censor(np.random.default_rng(9), "mosaic") for _ in range(3)]
+    again = [sample_censor(np.random.default_rng(9), "mosaic") for _ in range(3)]
+    assert first == again
+    blocks = [sample_censor(np.random.default_rng(i), "mosaic").grid.block for i in range(300)]
+    assert min(blocks) == 3 and max(blocks) == 32
+
+
+def test_batches_are_a_pure_function_of_seed_and_step(dataset: Path) -> None:
+    source = BatchSource(dataset, "train", PATCH, "mosaic", seed=7)
+    again = BatchSource(dataset, "train", PATCH, "mosaic", seed=7)
+    assert np.array_equal(source.batch(5, 3).censored, again.batch(5, 3).censored)
+    assert not np.array_equal(source.batch(5, 3).truth, source.batch(6, 3).truth)
+    streamed = dict(source.stream(4, 7, 3))
+    assert sorted(streamed) == [4, 5, 6]
+    assert np.array_equal(streamed[5].mask, source.batch(5, 3).mask)
+
+
+# --- training ------------------------------------------------------------------------------------
+
+
+MIRRORED = """
+import sys, json
+import tensorflow as tf
+tf.config.set_logical_device_configuration(
+    tf.config.list_physical_devices("CPU")[0],
+    [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()],
+)
+import numpy as np
+from decensor_app.trainer.run import FitConfig
+from decensor_app.trainer.fit_tf import make_trainer
+from decensor_app.trainer.data import BatchSource
+import keras
+results = {}
+for strategy in ("default", "mirrored"):
+    keras.utils.set_random_seed(0)
+    config = FitConfig(arch="gated-conv", censor="bar", data=sys.argv[1], out="", batch=4,
+                       size=64, width=8, strategy=strategy, precision="float32")
+    trainer, distribution, _ = make_trainer(config)
+    source = BatchSource(sys.argv[1], "train", 64, "bar", seed=0)
+    losses = [trainer.train_step(step, source.batch(step, 4)) for step in range(2)]
+    weights = [np.array(w) for w in trainer.generator.weights + trainer.discriminator.weights]
+    results[strategy] = (distribution.num_replicas_in_sync, losses, weights)
+(n1, l1, w1), (n2, l2, w2) = results["default"], results["mirrored"]
+assert (n1, n2) == (1, 2), (n1, n2)
+for a, b in zip(l1, l2):
+    for key in a:
+        assert abs(a[key] - b[key]) <= 1e-4 * max(1.0, abs(a[key])), (key, a[key], b[key])
+worst = max(float(np.abs(a - b).max()) for a, b in zip(w1, w2))
+assert worst < 1e-4, worst
+print("same", json.dumps(l1), worst)
+"""
+
+
+def test_mirrored_over_two_devices_equals_one_device_on_the_same_global_batch(
+    dataset: Path,
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", MIRRORED, str(dataset)], capture_output=True, text=True,
+        timeout=600, cwd=REPO,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "same" in result.stdout
+
+
+def test_a_killed_run_resumes_its_step_count_and_loss_curve(dataset: Path, tmp_path: Path) -> None:
+    reference = _train(dataset, tmp_path / "reference", steps=6)
+    assert reference.returncode == 0, reference.stderr[-2000:]
+    command = [sys.executable, "-m", "decensor_app.trainer", "fit", "--arch", "gated-conv",
+               "--censor", "bar", "--data", str(dataset), "--out", str(tmp_path / "killed"),
+               "--steps", "6", "--batch", "4", "--size", str(PATCH), "--width", "8",
+               "--checkpoint-every", "2", "--log-every", "1", "--strategy", "default"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    first_checkpoint = tmp_path / "killed" / "checkpoints" / "ckpt-00000002.npz"
+    deadline = time.monotonic() + 300
+    while not first_checkpoint.exists() and process.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    resumed = _train(dataset, tmp_path / "killed", steps=6)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert "resumed" in resumed.stderr
+    killed, uninterrupted = _losses(tmp_path / "killed"), _losses(tmp_path / "reference")
+    assert sorted(killed) == [1, 2, 3, 4, 5, 6]
+    for step, loss in uninterrupted.items():
+        assert killed[step] == pytest.approx(loss, rel=1e-4, abs=1e-5), step
+    assert (tmp_path / "killed" / "tensorboard").is_dir()
+    assert sorted(p.name for p in (tmp_path / "killed" / "checkpoints").iterdir()) == [
+        "ckpt-00000002.npz", "ckpt-00000004.npz", "ckpt-00000006.npz"
+    ]  # fmt: skip
+
+
+def test_a_run_cannot_be_resumed_with_other_fixed_settings(dataset: Path, tmp_path: Path) -> None:
+    assert _train(dataset, tmp_path / "run", steps=2).returncode == 0
+    other = _train(dataset, tmp_path / "run", "--seed", "9", steps=4)
+    assert other.returncode == 1
+    assert "was started with seed=0" in other.stderr
+
+
+def test_export_then_the_app_gives_the_trained_models_output(dataset: Path, tmp_path: Path) -> None:
+    assert _train(dataset, tmp_path / "run", steps=2).returncode == 0
+    from decensor_app.engines import load_engine
+    from decensor_app.networks.gated_conv import GatedConvGenerator
+    from decensor_app.trainer.export import export
+    from decensor_app.trainer.run import RunDir
+
+    manifest = export(tmp_path / "run", "exported", tmp_path / "models")
+    assert manifest.training["steps"] == 2
+    assert manifest.training["data"]["licences"] == {"tests (CC0)": 30}
+    trained = GatedConvGenerator(8)
+    image = np.zeros((1, PATCH, PATCH, 3), np.float32)
+    mask = np.zeros((1, PATCH, PATCH, 1), np.float32)
+    trained([image, mask])
+    run = RunDir(tmp_path / "run")
+    run.restore_checkpoint(run.latest_checkpoint(), {"generator": trained.weights})
+    picture = scene(PATCH, PATCH, seed=1)
+    hole = np.zeros((PATCH, PATCH), bool)
+    hole[10:40, 20:50] = True
+    x = (picture.astype(np.float32) / 127.5 - 1) * (1 - hole[..., None])
+    _, refined = trained([x[None], hole[None, ..., None].astype(np.float32)])
+    expected = np.clip(np.rint((np.asarray(refined[0]) + 1) * 127.5), 0, 255)
+    engine = load_engine("exported", "bar", tmp_path / "models")
+    restored = engine.restore(np.where(hole[..., None], 0, picture).astype(np.uint8), hole)
+    assert np.abs(restored.astype(int) - expected).max() <= 1
+
+
+def test_edgeconnect_trains_through_its_three_phases(dataset: Path, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "decensor_app.trainer", "fit", "--arch", "edgeconnect",
+         "--censor", "bar", "--data", str(dataset), "--out", str(tmp_path / "edge"),
+         "--steps", "3", "--batch", "2", "--size", str(PATCH), "--width", "8",
+         "--log-every", "1", "--strategy", "default"],
+        capture_output=True, text=True, timeout=600, cwd=REPO,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    records = [json.loads(x) for x in (tmp_path / "edge" / "log.jsonl").read_text().splitlines()]
+    assert [r["phase"] for r in records] == ["edge", "inpaint", "joint"]
+    assert "edge_g_loss" in records[0] and "inpaint_g_loss" in records[1]
+    assert {"edge_g_loss", "inpaint_g_loss"} <= set(records[2])
+    assert all(np.isfinite(v) for r in records for k, v in r.items() if k.endswith("loss"))
+
+
+# --- evaluation ----------------------------------------------------------------------------------
+
+
+def test_metrics_give_known_values_on_constructed_cases() -> None:
+    truth = scene(64, 64, seed=2)
+    off_by_ten = np.clip(truth.astype(int) + 10, 0, 255).astype(np.uint8)
+    exact = truth[..., 0] < 245  # where +10 did not clip
+    assert psnr(off_by_ten, truth, exact) == pytest.approx(20 * np.log10(255 / 10), abs=1e-9)
+    assert psnr(truth, truth) == float("inf")
+    assert ssim_map(truth, truth).mean() == pytest.approx(1.0)
+    hole = np.zeros((64, 64), bool)
+    hole[16:48, 16:48] = True
+    grid = MosaicGrid(8)
+    mosaic = apply_censor(truth, np.ones((64, 64), bool), Censor("mosaic", grid))
+    values = scores(mosaic, truth, hole, grid, mosaic)
+    assert values["mosaic_consistency"] == 0.0  # the mosaic itself re-pixelates to itself
+    assert values["l1_hole"] == pytest.approx(
+        np.abs(mosaic.astype(float) - truth)[hole].mean() / 255
+    )
+
+
+def test_build_fit_resume_export_evaluate_chain_from_the_command_line(tmp_path: Path) -> None:
+    pictures = _pictures(tmp_path / "pictures", 36, seed=100)
+
+    def train_cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "decensor_app.trainer", *args], capture_output=True,
+            text=True, timeout=600, cwd=tmp_path,
+        )  # fmt: skip
+
+    steps = [
+        ("build-dataset", "--images", str(pictures), "--out", "data", "--patch-size", "64"),
+        ("fit", "--arch", "gated-conv", "--censor", "mosaic", "--data", "data", "--out", "run",
+         "--steps", "2", "--batch", "2", "--size", "64", "--width", "8"),
+        ("fit", "--arch", "gated-conv", "--censor", "mosaic", "--data", "data", "--out", "run",
+         "--steps", "4", "--batch", "2", "--size", "64", "--width", "8"),
+        ("export", "--run", "run", "--name", "chain", "--models-dir", "models"),
+        ("evaluate", "--model", "chain", "--models-dir", "models", "--data", "data",
+         "--json", "eval/report.json", "--grid", "eval/grid.png"),
+    ]  # fmt: skip
+    for args in steps:
+        result = train_cli(*args)
+        assert result.returncode == 0, (args, result.stderr[-2000:])
+    report = json.loads((tmp_path / "eval" / "report.json").read_text())
+    assert set(report["methods"]) == {
+        "chain", "block-means-bicubic", "block-means-lanczos", "opencv-telea"
+    }  # fmt: skip
+    assert report["censor"] == "mosaic" and report["patches"] > 0
+    assert "| block-means-lanczos |" in (tmp_path / "eval" / "report.md").read_text()
+    grid = Image.open(tmp_path / "eval" / "grid.png")
+    assert grid.width == 64 * 6  # input, 4 methods, truth
+    assert json.loads((tmp_path / "models" / "chain.json").read_text())["training"]["steps"] == 4
+
+
+def test_missing_dataset_is_a_clear_error(tmp_path: Path) -> None:
+    result = _train(tmp_path / "nothing", tmp_path / "run", steps=1)
+    assert result.returncode == 1
+    assert "build the dataset first" in result.stderr
+    assert os.path.exists(tmp_path / "run" / "config.json")
