@@ -83,8 +83,35 @@ def test_small_grayscale_and_duplicate_pictures_are_dropped(tmp_path: Path) -> N
     Image.fromarray(scene(40, 30, seed=7)).save(folder / "small.png")
     (folder / "broken.png").write_bytes(b"not a picture")
     manifest = build_dataset(BuildOptions([folder], tmp_path / "data", patch_size=PATCH))
-    assert manifest["skipped"] == {"too small": 1, "grayscale": 1, "duplicate": 1, "unreadable": 1}
+    assert manifest["skipped"] == {
+        "too small": 1, "grayscale": 1, "duplicate": 1, "unreadable": 1,
+        "artwork in two splits": 0,
+    }  # fmt: skip
     assert len(manifest["sources"]) == 3
+
+
+def test_variants_of_one_artwork_share_a_split_and_mixed_composites_are_dropped(
+    tmp_path: Path,
+) -> None:
+    folder = _pictures(tmp_path / "pics", 40)
+    files = {f"p{i:02d}.png": {"file": f"art/{i // 4}.svg"} for i in range(32)}  # 4 variants each
+    files.update({f"p{i:02d}.png": {"members": [{"file": f"art/{j}.svg"} for j in range(8)]}
+                  for i in range(32, 40)})  # fmt: skip
+    (folder / "members.json").write_text(json.dumps({"files": files}))
+    manifest = build_dataset(
+        BuildOptions([folder], tmp_path / "data", patch_size=PATCH, test_fraction=0.3)
+    )
+    split_by_artwork: dict[str, set[str]] = {}
+    for source in manifest["sources"]:
+        name = Path(source["path"]).name
+        if name in files and "file" in files[name]:
+            split_by_artwork.setdefault(files[name]["file"], set()).add(source["split"])
+    assert all(len(splits) == 1 for splits in split_by_artwork.values())
+    assert {s for splits in split_by_artwork.values() for s in splits} >= {"train", "test"}
+    # Composites of 8 artworks spread over splits are left out, not leaked.
+    kept_composites = [s for s in manifest["sources"] if Path(s["path"]).name >= "p32.png"]
+    assert len(kept_composites) + manifest["skipped"]["artwork in two splits"] == 8
+    assert manifest["skipped"]["artwork in two splits"] > 0
 
 
 def test_the_split_is_reproducible_with_the_seed(tmp_path: Path) -> None:

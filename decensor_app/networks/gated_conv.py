@@ -87,7 +87,10 @@ class GatedConvGenerator(keras.Model):
             GatedConv(4 * c, name="attention_conv3"),
             GatedConv(4 * c, activation="relu", name="attention_conv4"),
         ]
-        self.attention = ContextualAttention(softmax_scale=10.0, rate=2, name="attention")
+        # float32 also under mixed precision: a softmax over ~1,000 patches at scale 10.
+        self.attention = ContextualAttention(
+            softmax_scale=10.0, rate=2, name="attention", dtype="float32"
+        )
         self.attention_out_layers = [
             GatedConv(4 * c, name="attention_conv5"),
             GatedConv(4 * c, name="attention_conv6"),

@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="auto: mixed precision on GPUs/TPUs, float32 on CPUs",
     )  # fmt: skip
     fit.add_argument("--learning-rate", type=float, default=1e-4)
+    fit.add_argument(
+        "--gan-weight", type=float, default=1.0,
+        help="weight of the generator's adversarial loss against the L1 loss (paper: 1)",
+    )  # fmt: skip
     fit.add_argument("--checkpoint-every", type=int, default=500)
     fit.add_argument("--keep-checkpoints", type=int, default=3)
     fit.add_argument("--log-every", type=int, default=10)

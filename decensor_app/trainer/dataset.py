@@ -2,7 +2,9 @@
 
 Pictures are filtered (too small, grayscale, near-duplicates), split into train / val / test by
 *source picture* with a seed (no patch of a test picture is ever in training), and cut into
-square patches stored as plain PNG files::
+square patches stored as plain PNG files. Where a folder's ``members.json`` says which artworks
+a picture was made from, the split follows the artworks, so re-renderings of one artwork and
+composites of several never leak from training into test::
 
     DATA/manifest.json      counts, sources with licence and split, patch hashes, statistics
     DATA/train/000123_02.png
@@ -145,6 +147,42 @@ def _source_info(folder: Path, path: Path) -> tuple[str, str]:
     return folder.name, "unknown"
 
 
+def _load_members(folder: Path) -> dict[str, list[str]]:
+    """Origins per picture name from a folder's ``members.json``, if it has one.
+
+    The file maps ``{"files": {picture: {"file": origin, "members": [{"file": ...}],
+    "background": "landscape <origin> ..."}}}``: the artworks a picture was made from.
+    """
+    path = folder / "members.json"
+    if not path.is_file():
+        return {}
+    entries = json.loads(path.read_text(encoding="utf-8")).get("files", {})
+    origins: dict[str, list[str]] = {}
+    for name, entry in entries.items():
+        found = [entry["file"]] if "file" in entry else []
+        found += [member["file"] for member in entry.get("members", []) if "file" in member]
+        background = str(entry.get("background", ""))
+        if background.startswith("landscape "):
+            found.append(background.split()[1])
+        origins[name] = sorted(set(found))
+    return origins
+
+
+def split_for_origins(
+    origins: list[str], content_key: str, seed: int, val_fraction: float, test_fraction: float
+) -> str | None:
+    """The split of a picture made from ``origins`` (artworks), or None to leave it out.
+
+    Pictures made from one artwork (re-renderings, crops, other backgrounds) follow that
+    artwork, so its variants never straddle splits; a composite is kept only when all its
+    artworks fall in the same split. Without known origins the picture's content decides.
+    """
+    if not origins:
+        return _split_of(content_key, seed, val_fraction, test_fraction)
+    splits = {_split_of(origin, seed, val_fraction, test_fraction) for origin in origins}
+    return splits.pop() if len(splits) == 1 else None
+
+
 def crop_boxes(
     rng: np.random.Generator,
     width: int,
@@ -180,7 +218,11 @@ def build_dataset(options: BuildOptions, log: Callable[[str], None] = print) -> 
     with_svg = True
     rng = np.random.default_rng(options.seed)
     seen_hashes: list[int] = []
-    skipped = {"too small": 0, "grayscale": 0, "duplicate": 0, "unreadable": 0}
+    skipped = {
+        "too small": 0, "grayscale": 0, "duplicate": 0, "unreadable": 0,
+        "artwork in two splits": 0,
+    }  # fmt: skip
+    members: dict[Path, dict[str, list[str]]] = {}
     sources: list[SourceRecord] = []
     patch_hashes: dict[str, str] = {}
     counts = dict.fromkeys(SPLITS, 0)
@@ -207,8 +249,18 @@ def build_dataset(options: BuildOptions, log: Callable[[str], None] = print) -> 
             skipped["duplicate"] += 1
             continue
         seen_hashes.append(fingerprint)
-        key = hashlib.sha256(rgb.tobytes()).hexdigest()
-        split = _split_of(key, options.seed, options.val_fraction, options.test_fraction)
+        if path.parent not in members:
+            members[path.parent] = _load_members(path.parent)
+        split = split_for_origins(
+            members[path.parent].get(path.name, []),
+            hashlib.sha256(rgb.tobytes()).hexdigest(),
+            options.seed,
+            options.val_fraction,
+            options.test_fraction,
+        )
+        if split is None:
+            skipped["artwork in two splits"] += 1
+            continue
         source, licence = _source_info(folder, path)
         record = SourceRecord(str(path), split, width, height, source, licence)
         megapixels = width * height / 1e6
