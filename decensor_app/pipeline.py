@@ -404,6 +404,7 @@ def run_batch(
     engine: Engine | None = None,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
 ) -> BatchReport:
     """Restore every PNG of ``options.input_dir`` into ``options.output_dir``.
 
@@ -412,6 +413,7 @@ def run_batch(
         engine: an already loaded engine to use; by default the one ``options`` names.
         progress: called on every file start, region and file end.
         cancel: set it to stop after the current region; no partial file is left.
+        on_result: called with each file's result as soon as it is known.
 
     Returns:
         The per-file report. Failures are reported in it, never raised.
@@ -436,11 +438,15 @@ def run_batch(
     png_count = sum(1 for _, is_png in entries if is_png)
     index = 0  # PNGs started so far
     claimed: set[Path] = set()
+
+    def record(result: FileResult) -> None:
+        report.files.append(result)
+        if on_result is not None:
+            on_result(result)
+
     for path, is_png in entries:
         if not is_png:
-            report.files.append(
-                FileResult(path, "skipped", error="not a PNG: only .png files are restored")
-            )
+            record(FileResult(path, "skipped", error="not a PNG: only .png files are restored"))
             continue
         if cancel is not None and cancel.cancelled:
             report.cancelled = True
@@ -448,7 +454,7 @@ def run_batch(
         if progress is not None:
             progress(Progress(index, png_count, path))
         result = _run_one(path, index, png_count, options, engine, claimed, progress, cancel)
-        report.files.append(result)
+        record(result)
         if result.status == "cancelled":
             report.cancelled = True
             break

@@ -1,0 +1,424 @@
+"""The main window: folders, censor type, model, variations; Decensor runs the pipeline in a
+worker thread with progress, log and cancel; results show before/after."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QSettings, Qt, QThread, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from decensor_app.engines import default_model, default_models_dir, list_models
+from decensor_app.gui.compare import BeforeAfterView
+from decensor_app.gui.worker import BatchWorker
+from decensor_app.imaging import PictureError, load_picture
+from decensor_app.pipeline import BatchOptions, BatchReport, FileResult, Progress
+
+DEFAULT_FOLDERS = {
+    "input": "decensor_input",
+    "original": "decensor_input_original",
+    "output": "decensor_output",
+}
+
+
+class MainWindow(QMainWindow):
+    """The decensor window. ``settings`` persists choices between runs (QSettings)."""
+
+    batch_finished = Signal(object)  # BatchReport, after the window has shown it
+
+    def __init__(
+        self,
+        settings: QSettings | None = None,
+        models_dir: Path | None = None,
+        base_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings or QSettings("decensor_app", "decensor")
+        self.models_dir = models_dir or default_models_dir()
+        self.base_dir = base_dir or Path.cwd()
+        self.thread: QThread | None = None
+        self.worker: BatchWorker | None = None
+        self.painter = None
+        self.setWindowTitle("decensor")
+        self.setAcceptDrops(True)
+        self._build()
+        self._restore_settings()
+        self._refresh_models()
+
+    # --- layout ----------------------------------------------------------------------------
+
+    def _folder_row(self, key: str, tip: str) -> QWidget:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        edit = QLineEdit()
+        edit.setToolTip(tip)
+        browse = QPushButton("Browse...")
+        browse.clicked.connect(lambda: self._browse(key))
+        layout.addWidget(edit, 1)
+        layout.addWidget(browse)
+        self.folder_edits[key] = edit
+        return row
+
+    def _build(self) -> None:
+        self.folder_edits: dict[str, QLineEdit] = {}
+        settings_box = QGroupBox("Decensor")
+        form = QFormLayout(settings_box)
+        form.addRow("Input folder", self._folder_row("input", "PNGs painted pure green"))
+        form.addRow(
+            "Originals folder",
+            self._folder_row("original", "Mosaic mode: the same pictures without green"),
+        )
+        form.addRow("Output folder", self._folder_row("output", "Where results are written"))
+        censor_row = QWidget()
+        censor_layout = QHBoxLayout(censor_row)
+        censor_layout.setContentsMargins(0, 0, 0, 0)
+        self.bar_radio = QRadioButton("Bar")
+        self.mosaic_radio = QRadioButton("Mosaic")
+        self.censor_group = QButtonGroup(self)
+        for radio in (self.bar_radio, self.mosaic_radio):
+            self.censor_group.addButton(radio)
+            censor_layout.addWidget(radio)
+        censor_layout.addStretch(1)
+        self.bar_radio.toggled.connect(self._refresh_models)
+        form.addRow("Censor type", censor_row)
+        self.model_combo = QComboBox()
+        self.model_combo.setToolTip("The model that restores: exactly this one is used")
+        form.addRow("Model", self.model_combo)
+        self.variations_combo = QComboBox()
+        self.variations_combo.addItems(["1", "2", "4"])
+        form.addRow("Variations", self.variations_combo)
+        self.overwrite_check = QCheckBox("Overwrite existing results")
+        self.strict_check = QCheckBox("Exact green only (no anti-aliased fringe)")
+        form.addRow(self.overwrite_check)
+        form.addRow(self.strict_check)
+
+        buttons = QHBoxLayout()
+        self.decensor_button = QPushButton("Decensor")
+        self.decensor_button.setDefault(True)
+        self.decensor_button.setToolTip("Restore every PNG of the input folder (Ctrl+Return)")
+        self.decensor_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop after the current region (Esc)")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.paint_button = QPushButton("Paint mask...")
+        self.paint_button.setToolTip("Open the painting tool (Ctrl+P)")
+        self.paint_button.clicked.connect(self.open_painter)
+        for button in (self.decensor_button, self.cancel_button, self.paint_button):
+            buttons.addWidget(button)
+
+        self.files_bar = QProgressBar()
+        self.files_bar.setFormat("files %v of %m")
+        self.regions_bar = QProgressBar()
+        self.regions_bar.setFormat("regions %v of %m")
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(5000)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(settings_box)
+        left_layout.addLayout(buttons)
+        left_layout.addWidget(self.files_bar)
+        left_layout.addWidget(self.regions_bar)
+        left_layout.addWidget(QLabel("Log"))
+        left_layout.addWidget(self.log, 1)
+
+        self.results = QListWidget()
+        self.results.currentItemChanged.connect(self._show_result)
+        self.compare = BeforeAfterView()
+        open_output = QPushButton("Open output folder")
+        open_output.clicked.connect(self.open_output_folder)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(QLabel("Results (drag the line: before | after; T toggles)"))
+        splitter_right = QSplitter(Qt.Orientation.Vertical)
+        splitter_right.addWidget(self.results)
+        splitter_right.addWidget(self.compare)
+        splitter_right.setSizes([120, 480])
+        right_layout.addWidget(splitter_right, 1)
+        right_layout.addWidget(open_output)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([420, 680])
+        self.setCentralWidget(splitter)
+        self.statusBar().showMessage("Ready")
+        self.resize(1150, 760)
+
+        for text, shortcut, slot in (
+            ("Decensor", "Ctrl+Return", self.start),
+            ("Cancel", "Escape", self.cancel),
+            ("Paint mask", "Ctrl+P", self.open_painter),
+            ("Open output folder", "Ctrl+Shift+O", self.open_output_folder),
+            ("Quit", QKeySequence.StandardKey.Quit, self.close),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(slot)
+            self.addAction(action)
+
+    # --- settings --------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        for key, default in DEFAULT_FOLDERS.items():
+            stored = self.settings.value(f"folders/{key}", str(self.base_dir / default))
+            self.folder_edits[key].setText(str(stored))
+        censor = self.settings.value("censor", "bar")
+        (self.mosaic_radio if censor == "mosaic" else self.bar_radio).setChecked(True)
+        self.variations_combo.setCurrentText(str(self.settings.value("variations", "1")))
+        self.overwrite_check.setChecked(self.settings.value("overwrite", "false") == "true")
+        self.strict_check.setChecked(self.settings.value("strict_green", "false") == "true")
+        geometry = self.settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    def save_settings(self) -> None:
+        for key, edit in self.folder_edits.items():
+            self.settings.setValue(f"folders/{key}", edit.text())
+        self.settings.setValue("censor", self.censor)
+        self.settings.setValue("variations", self.variations_combo.currentText())
+        self.settings.setValue(f"model/{self.censor}", self.model_combo.currentData() or "")
+        self.settings.setValue("overwrite", "true" if self.overwrite_check.isChecked() else "false")
+        self.settings.setValue("strict_green", "true" if self.strict_check.isChecked() else "false")
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.sync()
+
+    @property
+    def censor(self) -> str:
+        return "mosaic" if self.mosaic_radio.isChecked() else "bar"
+
+    def _refresh_models(self) -> None:
+        """List the models that restore the chosen censor type; the default one first."""
+        censor = self.censor
+        wanted = self.settings.value(f"model/{censor}", "")
+        default = default_model(censor, self.models_dir)  # type: ignore[arg-type]
+        self.model_combo.clear()
+        for info in list_models(self.models_dir):
+            if censor not in info.censor_types:
+                continue
+            label = f"{info.name} ({info.architecture})"
+            if info.name == default:
+                label += " - default"
+            self.model_combo.addItem(label, info.name)
+        index = self.model_combo.findData(wanted or default)
+        self.model_combo.setCurrentIndex(max(index, 0))
+
+    # --- running ---------------------------------------------------------------------------
+
+    def options(self, only: list[str] | None = None, overwrite: bool | None = None) -> BatchOptions:
+        return BatchOptions(
+            input_dir=Path(self.folder_edits["input"].text()),
+            original_dir=Path(self.folder_edits["original"].text()),
+            output_dir=Path(self.folder_edits["output"].text()),
+            censor=self.censor,  # type: ignore[arg-type]
+            model=self.model_combo.currentData(),
+            models_dir=self.models_dir,
+            variations=int(self.variations_combo.currentText()),
+            overwrite=self.overwrite_check.isChecked() if overwrite is None else overwrite,
+            strict_green=self.strict_check.isChecked(),
+            only=only,
+        )
+
+    @property
+    def running(self) -> bool:
+        return self.thread is not None
+
+    def start(self, only: list[str] | None = None, overwrite: bool | None = None) -> bool:
+        """Start a batch in a worker thread; False if one is already running."""
+        if self.running:
+            return False
+        self.save_settings()
+        options = self.options(only if isinstance(only, list) else None, overwrite)
+        self.results.clear()
+        self.compare.clear()
+        self.files_bar.setValue(0)
+        self.regions_bar.setValue(0)
+        self._append_log(
+            f"Decensoring {options.input_dir} ({options.censor}, model {options.model_name}, "
+            f"{options.variations} variation(s))"
+        )
+        self.thread = QThread(self)
+        self.worker = BatchWorker(options)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.progress.connect(self._on_progress)
+        self.worker.file_finished.connect(self._on_file)
+        self.worker.finished.connect(self._on_finished)
+        self.worker.failed.connect(self._on_failed)
+        self.decensor_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.statusBar().showMessage("Working... (loading the model on first use)")
+        self.thread.start()
+        return True
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.cancel_button.setEnabled(False)
+            self.statusBar().showMessage("Cancelling after the current region...")
+
+    def _on_progress(self, event: Progress) -> None:
+        self.files_bar.setMaximum(max(event.file_count, 1))
+        self.files_bar.setValue(event.files_done)
+        if event.region_count:  # file start/end events carry no region counts
+            self.regions_bar.setMaximum(event.region_count)
+            self.regions_bar.setValue(event.regions_done)
+        if event.files_done < event.file_count:
+            self.statusBar().showMessage(
+                f"{event.file.name}: file {event.files_done + 1} of {event.file_count}"
+            )
+
+    def _on_file(self, result: FileResult) -> None:
+        name = result.input.name
+        if result.status == "restored":
+            outputs = ", ".join(path.name for path in result.outputs)
+            self._append_log(f"restored {name} -> {outputs} ({result.seconds:.1f} s)")
+            for output in result.outputs:
+                item = QListWidgetItem(output.name)
+                item.setData(Qt.ItemDataRole.UserRole, (str(result.input), str(output)))
+                self.results.addItem(item)
+            if self.results.currentRow() < 0:
+                self.results.setCurrentRow(0)
+        else:
+            self._append_log(f"{result.status} {name}: {result.error}", error=True)
+
+    def _finish(self) -> None:
+        if self.thread is not None:
+            self.thread.quit()
+            self.thread.wait()
+            self.thread.deleteLater()
+        self.thread = None
+        self.worker = None
+        self.decensor_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+
+    def _on_finished(self, report: BatchReport) -> None:
+        self._finish()
+        summary = (
+            f"{report.count('restored')} restored, {report.count('skipped')} skipped, "
+            f"{report.count('failed')} failed"
+        )
+        if report.cancelled:
+            summary += " - cancelled"
+        self._append_log(summary)
+        self.statusBar().showMessage(summary)
+        self.batch_finished.emit(report)
+
+    def _on_failed(self, message: str) -> None:
+        self._finish()
+        self._append_log(f"could not start: {message}", error=True)
+        self.statusBar().showMessage(message)
+        self.batch_finished.emit(None)
+
+    def _append_log(self, message: str, error: bool = False) -> None:
+        if error:
+            self.log.appendHtml(f'<span style="color:#c0392b">{html.escape(message)}</span>')
+        else:
+            self.log.appendPlainText(message)
+
+    # --- results ---------------------------------------------------------------------------
+
+    def _show_result(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            self.compare.clear()
+            return
+        before_path, after_path = item.data(Qt.ItemDataRole.UserRole)
+        try:
+            before = load_picture(Path(before_path), max_pixels=None).rgb8
+            after = load_picture(Path(after_path), max_pixels=None).rgb8
+        except PictureError as error:
+            self._append_log(str(error), error=True)
+            return
+        if before.shape != after.shape:  # mosaic mode compares with the original
+            before = np.zeros_like(after)
+        self.compare.set_images(before, after)
+
+    def open_output_folder(self) -> None:
+        folder = Path(self.folder_edits["output"].text())
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder.resolve())))
+
+    def _browse(self, key: str) -> None:
+        chosen = QFileDialog.getExistingDirectory(
+            self, "Choose a folder", self.folder_edits[key].text()
+        )
+        if chosen:
+            self.folder_edits[key].setText(chosen)
+
+    # --- painting tool ---------------------------------------------------------------------
+
+    def open_painter(self, path: Path | None = None) -> object:
+        from decensor_app.gui.painter import PainterWindow
+
+        if self.painter is None:
+            self.painter = PainterWindow(
+                lambda: (
+                    self.folder_edits["input"].text(),
+                    self.folder_edits["original"].text(),
+                    self.censor,
+                ),
+                self,
+            )
+            self.painter.decensor_requested.connect(self._decensor_one)
+        if isinstance(path, Path):
+            self.painter.open_file(path)
+        self.painter.show()
+        self.painter.raise_()
+        return self.painter
+
+    def _decensor_one(self, name: str) -> None:
+        """ "Save and decensor": restore just that picture (replacing its old result)."""
+        if not self.start(only=[name], overwrite=True):
+            self._append_log("a batch is running: decensor the picture when it ends", error=True)
+        self.raise_()
+
+    # --- drops and closing -----------------------------------------------------------------
+
+    def dragEnterEvent(self, event: object) -> None:
+        if event.mimeData().hasUrls():  # type: ignore[attr-defined]
+            event.acceptProposedAction()  # type: ignore[attr-defined]
+
+    def dropEvent(self, event: object) -> None:
+        """A dropped folder becomes the input folder; a dropped picture opens for painting."""
+        for url in event.mimeData().urls():  # type: ignore[attr-defined]
+            path = Path(url.toLocalFile())
+            if path.is_dir():
+                self.folder_edits["input"].setText(str(path))
+                self._append_log(f"input folder: {path}")
+            elif path.is_file():
+                self.open_painter(path)
+
+    def closeEvent(self, event: object) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+        if self.thread is not None:
+            self.thread.quit()
+            self.thread.wait()
+        self.save_settings()
+        super().closeEvent(event)  # type: ignore[arg-type]

@@ -1,0 +1,294 @@
+"""The window and the painting tool, driven through real widgets (offscreen)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings, Qt
+
+from decensor_app.gui.main_window import MainWindow
+from decensor_app.gui.painter import PainterWindow
+from decensor_app.masks import GREEN, exact_green
+from decensor_app.pipeline import BatchReport, Progress
+from tests.conftest import Folders, box, paint, save_png, scene
+
+REPO = Path(__file__).resolve().parents[1]
+WAIT_MS = 120_000
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, settings: QSettings, folders: Folders, tmp_path: Path) -> MainWindow:
+    main = MainWindow(settings=settings, models_dir=tmp_path / "no-models")
+    qtbot.addWidget(main)
+    main.folder_edits["input"].setText(str(folders.input))
+    main.folder_edits["original"].setText(str(folders.original))
+    main.folder_edits["output"].setText(str(folders.output))
+    return main
+
+
+def _greened_files(folders: Folders, count: int) -> None:
+    for index in range(count):
+        hole = box(120, 160, 10 + index, 10, 30, 30) | box(120, 160, 100, 60, 25, 25)
+        save_png(folders.input / f"{index:02d}.png", paint(scene(seed=index), hole))
+
+
+def _run(qtbot, window: MainWindow, **start: object) -> BatchReport:
+    with qtbot.waitSignal(window.batch_finished, timeout=WAIT_MS) as signal:
+        assert window.start(**start)  # type: ignore[arg-type]
+    return signal.args[0]
+
+
+def test_decensor_writes_the_outputs_and_reports_progress(
+    qtbot, window: MainWindow, folders: Folders
+) -> None:
+    _greened_files(folders, 3)
+    events: list[Progress] = []
+    window.files_bar.valueChanged.connect(lambda value: events.append(value))
+    report = _run(qtbot, window)
+    assert report.count("restored") == 3
+    assert sorted(p.name for p in folders.output.iterdir()) == ["00.png", "01.png", "02.png"]
+    assert window.files_bar.value() == window.files_bar.maximum() == 3
+    assert window.regions_bar.value() == window.regions_bar.maximum() == 2
+    assert events and events[-1] == 3
+    assert window.results.count() == 3 and window.compare.after is not None
+    assert "3 restored, 0 skipped, 0 failed" in window.log.toPlainText()
+    assert window.decensor_button.isEnabled() and not window.cancel_button.isEnabled()
+
+
+def test_failures_are_logged_per_file_with_their_reason(
+    qtbot, window: MainWindow, folders: Folders
+) -> None:
+    _greened_files(folders, 1)
+    save_png(folders.input / "plain.png", scene())
+    report = _run(qtbot, window)
+    assert report.count("failed") == 1
+    log = window.log.toPlainText()
+    assert "failed plain.png: no green" in log and "1 restored, 0 skipped, 1 failed" in log
+
+
+def test_cancel_mid_batch_stops_and_leaves_no_partial_file(
+    qtbot, window: MainWindow, folders: Folders
+) -> None:
+    _greened_files(folders, 12)
+    window.variations_combo.setCurrentText("4")
+    with qtbot.waitSignal(window.batch_finished, timeout=WAIT_MS) as signal:
+        window.start()
+        qtbot.waitUntil(lambda: window.results.count() > 0, timeout=WAIT_MS)
+        window.cancel()
+    report: BatchReport = signal.args[0]
+    assert report.cancelled
+    restored = [r for r in report.files if r.status == "restored"]
+    assert 0 < len(restored) < 12
+    written = sorted(p.name for p in folders.output.iterdir())
+    expected = sorted(f"{r.input.stem}_v{n}.png" for r in restored for n in range(1, 5))
+    assert written == expected  # complete sets only, no temporary files
+    assert "cancelled" in window.log.toPlainText()
+
+
+def test_the_model_and_censor_type_chosen_reach_the_pipeline(
+    qtbot, window: MainWindow, folders: Folders
+) -> None:
+    _greened_files(folders, 1)
+    save_png(folders.original / "00.png", scene(seed=0))
+    window.mosaic_radio.setChecked(True)
+    names = [window.model_combo.itemData(i) for i in range(window.model_combo.count())]
+    assert names == ["mosaic-bicubic", "mosaic-lanczos"]  # only models that restore mosaics
+    window.model_combo.setCurrentIndex(names.index("mosaic-lanczos"))
+    report = _run(qtbot, window)
+    assert report.model == "mosaic-lanczos"
+    assert window.options().censor == "mosaic"
+    window.bar_radio.setChecked(True)
+    assert window.model_combo.currentData() == "telea"
+
+
+def test_settings_persist_between_runs(
+    qtbot, settings: QSettings, window: MainWindow, folders: Folders, tmp_path: Path
+) -> None:
+    window.mosaic_radio.setChecked(True)
+    window.variations_combo.setCurrentText("4")
+    window.overwrite_check.setChecked(True)
+    window.model_combo.setCurrentIndex(window.model_combo.findData("mosaic-lanczos"))
+    window.close()
+    again = MainWindow(settings=settings, models_dir=tmp_path / "no-models")
+    qtbot.addWidget(again)
+    assert again.folder_edits["input"].text() == str(folders.input)
+    assert again.censor == "mosaic"
+    assert again.variations_combo.currentText() == "4"
+    assert again.overwrite_check.isChecked()
+    assert again.model_combo.currentData() == "mosaic-lanczos"
+
+
+def test_a_dropped_folder_becomes_the_input_folder(window: MainWindow, tmp_path: Path) -> None:
+    class Urls:
+        def __init__(self, path: Path) -> None:
+            self.path = path
+
+        def urls(self) -> list:
+            from PySide6.QtCore import QUrl
+
+            return [QUrl.fromLocalFile(str(self.path))]
+
+    class Drop:
+        def __init__(self, path: Path) -> None:
+            self.data = Urls(path)
+
+        def mimeData(self) -> Urls:
+            return self.data
+
+    window.dropEvent(Drop(tmp_path))
+    assert window.folder_edits["input"].text() == str(tmp_path)
+
+
+def test_the_window_shows_without_importing_tensorflow() -> None:
+    code = (
+        "import os, sys; os.environ['QT_QPA_PLATFORM']='offscreen'\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from decensor_app.gui.main_window import MainWindow\n"
+        "app = QApplication([]); w = MainWindow(); w.show(); app.processEvents()\n"
+        "print('tensorflow' in sys.modules, 'keras' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False"]
+
+
+def test_screenshot_option_renders_the_window_with_a_sample_result(tmp_path: Path) -> None:
+    target = tmp_path / "shot.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-m", "decensor_app.gui.app", "--screenshot", str(target)],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    shot = np.array(Image.open(target).convert("RGB"))
+    assert shot.shape[0] > 400 and shot.shape[1] > 800
+    assert len(np.unique(shot.reshape(-1, 3), axis=0)) > 1000  # a picture is shown, not blank
+
+
+# --- painting tool ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def painter(qtbot, folders: Folders, tmp_path: Path) -> PainterWindow:
+    censor = {"value": "bar"}
+    window = PainterWindow(lambda: (str(folders.input), str(folders.original), censor["value"]))
+    window.censor = censor  # type: ignore[attr-defined]
+    qtbot.addWidget(window)
+    window.resize(800, 600)
+    window.show()
+    source = tmp_path / "source" / "art.png"
+    save_png(source, scene(200, 150, seed=3))
+    assert window.open_file(source)
+    qtbot.waitExposed(window)
+    qtbot.wait(200)  # let the first layout pass (which fits the picture) finish
+    # Zoom 2x so that every picture pixel has whole screen pixels to click on.
+    from PySide6.QtCore import QPointF
+
+    window.canvas.scale, window.canvas.offset = 2.0, QPointF(10, 10)
+    return window
+
+
+def _drag(qtbot, canvas, points: list[tuple[int, int]], button=Qt.MouseButton.LeftButton) -> None:
+    """Press, move through and release at picture coordinates (mapped like the canvas does)."""
+    screen = [canvas._to_widget(x + 0.5, y + 0.5).toPoint() for x, y in points]
+    qtbot.mousePress(canvas, button, pos=screen[0])
+    for position in screen[1:]:
+        from PySide6.QtCore import QPointF
+        from PySide6.QtGui import QMouseEvent
+
+        event = QMouseEvent(
+            QMouseEvent.Type.MouseMove, QPointF(position), QPointF(position), button, button,
+            Qt.KeyboardModifier.NoModifier,
+        )  # fmt: skip
+        canvas.mouseMoveEvent(event)
+    qtbot.mouseRelease(canvas, button, pos=screen[-1])
+
+
+def test_brush_strokes_paint_exact_green_only_where_painted_and_undo_redo(
+    qtbot, painter: PainterWindow, folders: Folders
+) -> None:
+    painter.size_box.setValue(10)
+    _drag(qtbot, painter.canvas, [(20, 20), (60, 30), (100, 40)])
+    mask = painter.document.mask.copy()
+    assert 300 < mask.sum() < 2000
+    assert mask[30, 60] and not mask[100, 150]
+    painter.undo_stack.undo()
+    assert not painter.document.mask.any()
+    painter.undo_stack.redo()
+    assert np.array_equal(painter.document.mask, mask)
+    written = painter.save()
+    assert written == [folders.input / "art.png"]
+    saved = np.array(Image.open(written[0]).convert("RGB"))
+    source = scene(200, 150, seed=3)
+    assert np.array_equal(exact_green(saved), mask)  # exact green, no anti-aliased edge
+    assert (saved[mask] == GREEN).all()
+    assert np.array_equal(saved[~mask], source[~mask])
+    assert not any(folders.original.iterdir())  # bar mode writes no original
+
+
+def test_eraser_restores_the_pictures_own_pixels(
+    qtbot, painter: PainterWindow, folders: Folders
+) -> None:
+    painter.set_tool("rectangle")
+    _drag(qtbot, painter.canvas, [(10, 10), (90, 70)])
+    assert painter.document.mask[10:70, 10:90].all()
+    painter.set_tool("eraser")
+    painter.size_box.setValue(8)
+    _drag(qtbot, painter.canvas, [(50, 12), (50, 68)])
+    painter.set_tool("lasso")
+    _drag(qtbot, painter.canvas, [(120, 20), (180, 20), (180, 100), (120, 100)])
+    assert painter.document.mask[50:90, 130:170].all()
+    painter.save()
+    saved = np.array(Image.open(folders.input / "art.png").convert("RGB"))
+    source = scene(200, 150, seed=3)
+    assert np.array_equal(saved[30:50, 49:52], source[30:50, 49:52])  # erased: picture again
+    assert (saved[20:60, 20:40] == GREEN).all()
+    assert painter.undo_stack.count() == 3
+
+
+def test_mosaic_mode_saves_the_untouched_picture_into_the_originals_folder(
+    qtbot, painter: PainterWindow, folders: Folders
+) -> None:
+    painter.censor["value"] = "mosaic"  # type: ignore[attr-defined]
+    painter.set_tool("rectangle")
+    _drag(qtbot, painter.canvas, [(30, 30), (80, 80)])
+    written = painter.save()
+    assert written == [folders.input / "art.png", folders.original / "art.png"]
+    original = np.array(Image.open(folders.original / "art.png").convert("RGB"))
+    assert np.array_equal(original, scene(200, 150, seed=3))
+    # Reopening the greened file pairs it with its original: erasing works again.
+    assert painter.open_file(folders.input / "art.png")
+    assert painter.document.mask[30:80, 30:80].all()
+    assert not painter.document.unknown.any()
+
+
+def test_save_and_decensor_restores_just_that_picture(
+    qtbot, window: MainWindow, folders: Folders, tmp_path: Path
+) -> None:
+    _greened_files(folders, 2)
+    painter = window.open_painter()
+    source = tmp_path / "new.png"
+    save_png(source, scene(160, 120, seed=8))
+    assert painter.open_file(source)
+    painter.document.rectangle((40, 40), (90, 80))
+    with qtbot.waitSignal(window.batch_finished, timeout=WAIT_MS) as signal:
+        painter.save_and_decensor()
+    report: BatchReport = signal.args[0]
+    assert [r.input.name for r in report.files] == ["new.png"]
+    assert sorted(p.name for p in folders.output.iterdir()) == ["new.png"]
