@@ -67,6 +67,10 @@ def test_decensor_writes_the_outputs_and_reports_progress(
     assert window.results.count() == 3 and window.compare.after is not None
     assert "3 restored, 0 skipped, 0 failed" in window.log.toPlainText()
     assert window.decensor_button.isEnabled() and not window.cancel_button.isEnabled()
+    # Again: the results exist, are skipped, and can still be viewed.
+    report = _run(qtbot, window)
+    assert report.count("skipped") == 3
+    assert window.results.count() == 3 and "(earlier result)" in window.results.item(0).text()
 
 
 def test_failures_are_logged_per_file_with_their_reason(

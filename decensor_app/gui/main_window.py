@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         self.files_bar = QProgressBar()
         self.files_bar.setFormat("files %v of %m")
         self.regions_bar = QProgressBar()
-        self.regions_bar.setFormat("regions %v of %m")
+        self._reset_bars()
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(5000)
@@ -257,8 +257,7 @@ class MainWindow(QMainWindow):
         options = self.options(only if isinstance(only, list) else None, overwrite)
         self.results.clear()
         self.compare.clear()
-        self.files_bar.setValue(0)
-        self.regions_bar.setValue(0)
+        self._reset_bars()
         self._append_log(
             f"Decensoring {options.input_dir} ({options.censor}, model {options.model_name}, "
             f"{options.variations} variation(s))"
@@ -277,6 +276,13 @@ class MainWindow(QMainWindow):
         self.thread.start()
         return True
 
+    def _reset_bars(self) -> None:
+        self.files_bar.setRange(0, 1)
+        self.files_bar.setValue(0)
+        self.regions_bar.setRange(0, 1)
+        self.regions_bar.setValue(0)
+        self.regions_bar.setFormat("regions")
+
     def cancel(self) -> None:
         if self.worker is not None:
             self.worker.cancel()
@@ -287,6 +293,7 @@ class MainWindow(QMainWindow):
         self.files_bar.setMaximum(max(event.file_count, 1))
         self.files_bar.setValue(event.files_done)
         if event.region_count:  # file start/end events carry no region counts
+            self.regions_bar.setFormat("regions %v of %m")
             self.regions_bar.setMaximum(event.region_count)
             self.regions_bar.setValue(event.regions_done)
         if event.files_done < event.file_count:
@@ -299,14 +306,19 @@ class MainWindow(QMainWindow):
         if result.status == "restored":
             outputs = ", ".join(path.name for path in result.outputs)
             self._append_log(f"restored {name} -> {outputs} ({result.seconds:.1f} s)")
-            for output in result.outputs:
-                item = QListWidgetItem(output.name)
+        else:
+            self._append_log(
+                f"{result.status} {name}: {result.error}", error=result.status == "failed"
+            )
+        # Restored now, or skipped because its results exist: either way they can be viewed.
+        for output in result.outputs:
+            if output.is_file():
+                label = output.name + ("" if result.status == "restored" else " (earlier result)")
+                item = QListWidgetItem(label)
                 item.setData(Qt.ItemDataRole.UserRole, (str(result.input), str(output)))
                 self.results.addItem(item)
-            if self.results.currentRow() < 0:
-                self.results.setCurrentRow(0)
-        else:
-            self._append_log(f"{result.status} {name}: {result.error}", error=True)
+        if self.results.count() and self.results.currentRow() < 0:
+            self.results.setCurrentRow(0)
 
     def _finish(self) -> None:
         if self.thread is not None:
