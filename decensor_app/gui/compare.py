@@ -16,7 +16,39 @@ def to_qimage(rgb: np.ndarray) -> QImage:
     return QImage(rgb.data, width, height, channels * width, fmt).copy()
 
 
-class BeforeAfterView(QWidget):
+class ZoomPan:
+    """Fit-to-window and zoom-around-a-point for a widget showing a picture.
+
+    The picture's top-left sits at ``offset`` (widget coordinates), one picture pixel spans
+    ``scale`` widget pixels. Mixed into QWidget subclasses.
+    """
+
+    scale: float = 1.0
+    offset: QPointF
+
+    def fit_content(self, width: int, height: int) -> None:
+        """Show the whole ``width`` x ``height`` picture, centred, never enlarged."""
+        self.scale = min(self.width() / width, self.height() / height, 1.0) or 1.0  # type: ignore[attr-defined]
+        self.offset = QPointF(
+            (self.width() - width * self.scale) / 2,  # type: ignore[attr-defined]
+            (self.height() - height * self.scale) / 2,  # type: ignore[attr-defined]
+        )
+        self.update()  # type: ignore[attr-defined]
+
+    def zoom(self, factor: float, around: QPointF | None = None) -> None:
+        """Multiply the scale by ``factor`` (clamped to 2%-3200%), keeping ``around`` in place."""
+        around = around or QPointF(self.width() / 2, self.height() / 2)  # type: ignore[attr-defined]
+        new_scale = min(max(self.scale * factor, 0.02), 32.0)
+        self.offset = around - (around - self.offset) * (new_scale / self.scale)
+        self.scale = new_scale
+        self.zoomed()
+        self.update()  # type: ignore[attr-defined]
+
+    def zoomed(self) -> None:
+        """Called after every zoom; subclasses may announce it."""
+
+
+class BeforeAfterView(ZoomPan, QWidget):
     """Left of the split line: before; right: after. Drag with the left button to move the
     line, wheel to zoom (around the cursor), drag with the right or middle button to pan,
     double-click to fit. ``T`` toggles between showing only before and only after."""
@@ -47,24 +79,12 @@ class BeforeAfterView(QWidget):
         self.update()
 
     def fit(self) -> None:
-        if self.after is None:
-            return
-        width, height = self.after.width(), self.after.height()
-        self.scale = min(self.width() / width, self.height() / height, 1.0) or 1.0
-        self.offset = QPointF(
-            (self.width() - width * self.scale) / 2, (self.height() - height * self.scale) / 2
-        )
-        self.zoom_changed.emit(self.scale)
-        self.update()
+        if self.after is not None:
+            self.fit_content(self.after.width(), self.after.height())
+            self.zoomed()
 
-    def zoom(self, factor: float, around: QPointF | None = None) -> None:
-        around = around or QPointF(self.width() / 2, self.height() / 2)
-        new_scale = min(max(self.scale * factor, 0.02), 32.0)
-        ratio = new_scale / self.scale
-        self.offset = around - (around - self.offset) * ratio
-        self.scale = new_scale
+    def zoomed(self) -> None:
         self.zoom_changed.emit(self.scale)
-        self.update()
 
     def toggle(self) -> None:
         self.only = {None: "before", "before": "after", "after": None}[self.only]

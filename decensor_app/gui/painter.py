@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from decensor_app.gui.compare import to_qimage
+from decensor_app.gui.compare import ZoomPan, to_qimage
 from decensor_app.imaging import PictureError
 from decensor_app.painting import Edit, MaskDocument
 
@@ -67,7 +67,7 @@ class EditCommand(QUndoCommand):
             self.canvas.refresh(edit)
 
 
-class PaintCanvas(QWidget):
+class PaintCanvas(ZoomPan, QWidget):
     """Shows the picture with the mask overlay; turns mouse input into mask edits.
 
     Left button paints (the eraser tool erases), right button erases with any tool. Wheel
@@ -126,19 +126,7 @@ class PaintCanvas(QWidget):
         self.changed.emit()
 
     def fit(self) -> None:
-        width, height = self.document.width, self.document.height
-        self.scale = min(self.width() / width, self.height() / height, 1.0) or 1.0
-        self.offset = QPointF(
-            (self.width() - width * self.scale) / 2, (self.height() - height * self.scale) / 2
-        )
-        self.update()
-
-    def zoom(self, factor: float, around: QPointF | None = None) -> None:
-        around = around or QPointF(self.width() / 2, self.height() / 2)
-        new_scale = min(max(self.scale * factor, 0.02), 32.0)
-        self.offset = around - (around - self.offset) * (new_scale / self.scale)
-        self.scale = new_scale
-        self.update()
+        self.fit_content(self.document.width, self.document.height)
 
     def to_image(self, position: QPointF) -> tuple[int, int]:
         """Widget position -> picture pixel (x, y)."""

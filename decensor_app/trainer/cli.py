@@ -81,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--models-dir", type=Path, default=Path("models"))
     export.add_argument("--description", default="")
     export.add_argument("--default", action="store_true", help="make it the default model")
+    export.add_argument(
+        "--input-size", type=int, default=None,
+        help="patch side the app runs the model at (default: the training size)",
+    )  # fmt: skip
 
     evaluate = commands.add_parser("evaluate", help="score a model against the baselines")
     evaluate.add_argument("--model", required=True)
@@ -148,7 +152,9 @@ def _fit(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from decensor_app.trainer.export import export
 
-    manifest = export(args.run, args.name, args.models_dir, args.description, args.default)
+    manifest = export(
+        args.run, args.name, args.models_dir, args.description, args.default, args.input_size
+    )
     _log(f"exported {manifest.name} ({manifest.parameters:,} parameters) to {args.models_dir}")
     return 0
 

@@ -18,6 +18,7 @@ from PIL import Image
 
 from decensor_app.edges import canny_edges
 from decensor_app.trainer.dataset import split_files
+from decensor_app.trainer.run import FitConfig
 from decensor_app.trainer.synthesis import (
     CensorStyle,
     MaskKind,
@@ -90,6 +91,16 @@ class BatchSource:
         self.seed = seed
         self.with_edges = with_edges
         self.augment = augment
+
+    @classmethod
+    def for_training(cls, config: FitConfig) -> BatchSource:
+        """The training stream a run's config describes."""
+        return cls(
+            Path(config.data), "train", config.size, config.censor,  # type: ignore[arg-type]
+            config.mask_kind, (config.hole_min, config.hole_max),  # type: ignore[arg-type]
+            (config.block_min, config.block_max), config.seed,
+            with_edges=config.arch == "edgeconnect",
+        )  # fmt: skip
 
     def _patch(self, rng: np.random.Generator, path: Path) -> np.ndarray:
         rgb = np.array(Image.open(path).convert("RGB"))

@@ -33,8 +33,14 @@ def export(
     models_dir: Path,
     description: str = "",
     default: bool = False,
+    input_size: int | None = None,
 ) -> Manifest:
-    """Write ``name``'s weights and manifest from the newest checkpoint of ``run_path``."""
+    """Write ``name``'s weights and manifest from the newest checkpoint of ``run_path``.
+
+    ``input_size`` is the patch side the app will run the network at (default: the training
+    size). The networks are fully convolutional, so a model trained on 128 px crops may run on
+    256 px patches: large regions then lose less detail to the pipeline's downscaling.
+    """
     run = RunDir(run_path)
     config = run.config()
     checkpoint = run.latest_checkpoint()
@@ -79,7 +85,7 @@ def export(
         config.arch,
         settings,
         [config.censor],  # type: ignore[list-item]
-        config.size,
+        input_size or config.size,
         description=description or f"{config.arch} {config.censor} model trained {step} steps",
         training=json.loads(json.dumps(training)),
         default_for=[config.censor] if default else [],  # type: ignore[list-item]

@@ -9,7 +9,6 @@ left to the TensorFlow trainer's MirroredStrategy).
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable
@@ -132,23 +131,13 @@ def fit(config: FitConfig, log: Callable[[str], None] = print) -> dict[str, floa
     policy = _precision(config)
     keras.mixed_precision.set_global_policy(policy)
     trainer = JaxGatedConvTrainer(config)
-    start = 0
-    checkpoint = run.latest_checkpoint()
-    if checkpoint is not None:
-        start = run.restore_checkpoint(checkpoint, trainer.groups())
-        kept = [r for r in run.read_log() if r["step"] <= start]
-        run.log_path.write_text("".join(json.dumps(r) + "\n" for r in kept))
-        log(f"resumed {run.path} at step {start} from {checkpoint.name}")
+    start = run.resume(trainer.groups(), log)
     devices = ", ".join(sorted({d.platform for d in jax.devices()}))
     log(
         f"training gated-conv ({config.censor}) width {trainer.width}, {config.size}px, batch "
         f"{config.batch} on JAX ({devices}), {policy}"
     )
-    source = BatchSource(
-        config.data, "train", config.size, config.censor,  # type: ignore[arg-type]
-        config.mask_kind, (config.hole_min, config.hole_max),  # type: ignore[arg-type]
-        (config.block_min, config.block_max), config.seed,
-    )  # fmt: skip
+    source = BatchSource.for_training(config)
     progress = ProgressLine(start, config.steps)
     last: dict[str, float] = {}
 

@@ -10,7 +10,6 @@ whole one. One discriminator step per generator step, both from one forward pass
 from __future__ import annotations
 
 import functools
-import json
 import os
 import time
 from collections.abc import Callable
@@ -358,24 +357,13 @@ def fit(config: FitConfig, log: Callable[[str], None] = print) -> dict[str, floa
     config = run.prepare(config)
     keras.utils.set_random_seed(config.seed)
     trainer, strategy, policy = make_trainer(config)
-    start = 0
-    checkpoint = run.latest_checkpoint()
-    if checkpoint is not None:
-        start = run.restore_checkpoint(checkpoint, trainer.groups())
-        # Log lines written after that checkpoint by a killed process are redone.
-        kept = [r for r in run.read_log() if r["step"] <= start]
-        run.log_path.write_text("".join(json.dumps(r) + "\n" for r in kept))
-        log(f"resumed {run.path} at step {start} from {checkpoint.name}")
+    start = run.resume(trainer.groups(), log)
     log(
         f"training {config.arch} ({config.censor}) width {trainer.width}, {config.size}px, "
         f"batch {config.batch} on {strategy.num_replicas_in_sync} replica(s) "
         f"({type(strategy).__name__}), {policy}"
     )
-    source = BatchSource(
-        config.data, "train", config.size, config.censor,  # type: ignore[arg-type]
-        config.mask_kind, (config.hole_min, config.hole_max),  # type: ignore[arg-type]
-        (config.block_min, config.block_max), config.seed, with_edges=config.arch == "edgeconnect",
-    )  # fmt: skip
+    source = BatchSource.for_training(config)
     writer = tf.summary.create_file_writer(str(run.tensorboard))
     progress = ProgressLine(start, config.steps)
     values: dict[str, float] = {}

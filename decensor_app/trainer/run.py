@@ -128,6 +128,21 @@ class RunDir:
                     variable.assign(archive[key].astype(np.dtype(variable.dtype)))
             return int(archive["step"])
 
+    def resume(self, groups: dict[str, list[Any]], log: Any = print) -> int:
+        """Restore the newest checkpoint into ``groups`` (if any); returns the step to start at.
+
+        Log lines written after that checkpoint by a killed process are dropped: those steps are
+        trained again, so the loss curve continues without duplicates.
+        """
+        checkpoint = self.latest_checkpoint()
+        if checkpoint is None:
+            return 0
+        start = self.restore_checkpoint(checkpoint, groups)
+        kept = [record for record in self.read_log() if record["step"] <= start]
+        self.log_path.write_text("".join(json.dumps(record) + "\n" for record in kept))
+        log(f"resumed {self.path} at step {start} from {checkpoint.name}")
+        return start
+
     def log(self, record: dict[str, Any]) -> None:
         with open(self.log_path, "a", encoding="utf-8") as stream:
             stream.write(json.dumps(record) + "\n")
