@@ -105,6 +105,18 @@ def build_parser() -> argparse.ArgumentParser:
         " 0 = no limit)",
     )
     parser.add_argument(
+        "--auto-mask",
+        action="store_true",
+        help="mosaic mode without green paint: detect the mosaics and restore them (inputs may "
+        "be .png/.jpg/.jpeg/.webp; each picture is its own original)",
+    )
+    parser.add_argument(
+        "--detect-only",
+        action="store_true",
+        help="with --auto-mask: write the pictures with the detected mosaics painted green to the "
+        "output folder for review (ready for decensor_input/) and restore nothing",
+    )
+    parser.add_argument(
         "--json", action="store_true", help="print one JSON report on stdout (progress on stderr)"
     )
     parser.add_argument("--list-models", action="store_true", help="list installed models and exit")
@@ -178,18 +190,23 @@ def _print_models(as_json: bool, models_dir: Path | None) -> None:
 def _print_summary(report: BatchReport, stream: TextIO) -> None:
     for result in report.files:
         name = result.input.name
-        if result.status == "restored":
+        if result.status in ("restored", "detected"):
             outputs = ", ".join(str(path) for path in result.outputs)
             print(
-                f"restored  {name} -> {outputs} ({result.regions} regions, {result.seconds:.1f}s)",
+                f"{result.status:<9} {name} -> {outputs} ({result.regions} regions, "
+                f"{result.seconds:.1f}s)",
                 file=stream,
             )
         else:
             print(f"{result.status:<9} {name}: {result.error}", file=stream)
-    summary = (
-        f"{report.count('restored')} restored, {report.count('skipped')} skipped, "
-        f"{report.count('failed')} failed (model: {report.model})"
+    done = (
+        f"{report.count('detected')} detected"
+        if report.count("detected")
+        else f"{report.count('restored')} restored"
     )
+    summary = f"{done}, {report.count('skipped')} skipped, {report.count('failed')} failed"
+    if report.model:
+        summary += f" (model: {report.model})"
     if report.cancelled:
         summary += "; interrupted"
     print(summary, file=stream)
@@ -216,6 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         overwrite=args.overwrite,
         strict_green=args.strict_green,
         max_pixels=args.max_pixels or None,
+        auto_mask=args.auto_mask or args.detect_only,
+        detect_only=args.detect_only,
     )
     progress = TerminalProgress(sys.stderr)
     cancel = CancelToken()

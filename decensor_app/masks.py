@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from decensor_app.imaging import Picture, from_uint8
+
 #: The censor colour users paint (DeepCreamPy's contract), RGB.
 GREEN: tuple[int, int, int] = (0, 255, 0)
 
@@ -83,6 +85,14 @@ def green_mask(rgb: np.ndarray, include_fringe: bool = True) -> np.ndarray:
             break
         mask[ys[accepted], xs[accepted]] = True
     return mask
+
+
+def paint_green(picture: Picture, mask: np.ndarray) -> Picture:
+    """A copy of ``picture`` with ``mask`` (HxW bool) painted exactly green, in the picture's
+    own bit depth; alpha and ICC profile kept."""
+    pixels = picture.pixels.copy()
+    pixels[mask, :3] = from_uint8(np.array(GREEN, np.uint8), pixels.dtype)
+    return Picture(pixels, picture.source_mode, picture.icc_profile)
 
 
 def near_green_count(rgb: np.ndarray, tolerance: int = 24) -> int:

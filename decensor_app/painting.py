@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from decensor_app.imaging import Picture, load_picture, save_picture
-from decensor_app.masks import GREEN, green_mask
+from decensor_app.masks import green_mask, paint_green
 
 Point = tuple[int, int]
 
@@ -153,12 +153,7 @@ class MaskDocument:
 
     def greened(self) -> Picture:
         """The picture with the mask painted exactly (0, 255, 0) (alpha and bit depth kept)."""
-        pixels = self.picture.pixels.copy()
-        green = np.array(GREEN, np.uint16 if pixels.dtype == np.uint16 else np.uint8)
-        if pixels.dtype == np.uint16:
-            green = green * 257
-        pixels[self.mask, :3] = green
-        return Picture(pixels, self.picture.source_mode, self.picture.icc_profile)
+        return paint_green(self.picture, self.mask)
 
     def save(
         self, input_dir: Path, original_dir: Path | None = None, name: str | None = None

@@ -26,14 +26,14 @@ from decensor_app.imaging import (
     load_picture,
     save_picture,
 )
-from decensor_app.masks import green_mask, near_green_count
+from decensor_app.masks import green_mask, near_green_count, paint_green
 from decensor_app.planning import RestorationPlan, make_patch, paste_patch, plan_restoration
 
 #: Extensions accepted for originals (mosaic mode), in order of preference.
 ORIGINAL_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp")
 VARIATION_COUNTS = (1, 2, 4)
 
-Status = Literal["restored", "skipped", "failed", "cancelled"]
+Status = Literal["restored", "detected", "skipped", "failed", "cancelled"]
 
 
 class UsageError(Exception):
@@ -99,6 +99,11 @@ class BatchOptions:
     strict_green: bool = False
     max_pixels: int | None = DEFAULT_MAX_PIXELS
     only: list[str] | None = None  # restrict the batch to these input file names
+    #: Mosaic mode without green paint: detected mosaics are the mask, the picture its own
+    #: original. Inputs may then also be JPEG or WebP.
+    auto_mask: bool = False
+    #: With auto_mask: write the greened pictures for review instead of restoring.
+    detect_only: bool = False
 
     @property
     def model_name(self) -> str:
@@ -115,17 +120,22 @@ class FileResult:
     error: str | None = None
     regions: int = 0
     seconds: float = 0.0
+    detections: list[dict[str, object]] | None = None  # auto-mask: the mosaics found
 
     def to_json(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "input": str(self.input),
             "status": self.status,
             "output": str(self.outputs[0]) if self.outputs else None,
             "outputs": [str(path) for path in self.outputs],
             "error": self.error,
-            "regions": self.regions,
+            # --detect-only lists the mosaics found; a restoration counts its regions.
+            "regions": self.detections if self.status == "detected" else self.regions,
             "seconds": round(self.seconds, 3),
         }
+        if self.detections is not None and self.status != "detected":
+            data["detections"] = self.detections
+        return data
 
 
 @dataclass
@@ -147,6 +157,7 @@ class BatchReport:
         return {
             "files": [result.to_json() for result in self.files],
             "restored": self.count("restored"),
+            "detected": self.count("detected"),
             "skipped": self.count("skipped"),
             "failed": self.count("failed"),
             "cancelled": self.cancelled,
@@ -301,14 +312,14 @@ def restore_file(
     outputs: list[Path],
     on_progress: Callable[[int, int], None] | None = None,
     cancel: CancelToken | None = None,
-) -> int:
+) -> tuple[int, list[dict[str, object]] | None]:
     """Restore one input file into ``outputs`` (the variations still to write).
 
     Args:
         on_progress: called with (regions done, region count).
 
     Returns:
-        The number of regions.
+        The number of regions, and with auto-mask the mosaics detected.
 
     Raises:
         FileError: the reason this file cannot be restored.
@@ -316,6 +327,10 @@ def restore_file(
     """
     picture = _load(input_path, options.max_pixels)
     base = picture
+    if options.auto_mask:
+        hole, detections = detected_mask(picture.rgb8)
+        regions = _restore_hole(picture, hole, options, engine, outputs, on_progress, cancel)
+        return regions, detections
     if options.censor == "mosaic":
         original_path = find_original(input_path, options.original_dir)
         base = _load(original_path, options.max_pixels)
@@ -326,13 +341,42 @@ def restore_file(
             )
     hole = green_mask(picture.rgb8, include_fringe=not options.strict_green)
     del picture  # the base (or the input itself) is all that is needed from here
-    base_rgb = base.rgb8
     if not hole.any():
-        raise FileError(_no_green_message(base_rgb, options.censor))
+        raise FileError(_no_green_message(base.rgb8, options.censor))
     if options.censor == "bar" and hole.all():
         raise FileError(
             "the whole picture is green: a bar restoration needs some of the picture to work from"
         )
+    return _restore_hole(base, hole, options, engine, outputs, on_progress, cancel), None
+
+
+def detected_mask(rgb: np.ndarray) -> tuple[np.ndarray, list[dict[str, object]]]:
+    """Mosaics found in ``rgb`` (HxWx3 uint8): (HxW bool mask, per-region JSON records).
+
+    Raises:
+        FileError: no mosaic found.
+    """
+    from decensor_app.detect import detect_mosaics, detection_mask
+
+    regions = detect_mosaics(rgb)
+    if not regions:
+        raise FileError(
+            "no mosaic found: paint it green instead (or check that its blocks are visible)"
+        )
+    return detection_mask(regions, rgb.shape[:2]), [region.to_json() for region in regions]
+
+
+def _restore_hole(
+    base: Picture,
+    hole: np.ndarray,
+    options: BatchOptions,
+    engine: Engine,
+    outputs: list[Path],
+    on_progress: Callable[[int, int], None] | None,
+    cancel: CancelToken | None,
+) -> int:
+    """Restore ``hole`` of ``base`` into ``outputs``; returns the number of regions."""
+    base_rgb = base.rgb8
     mosaic = base_rgb if options.censor == "mosaic" else None
     plan = plan_restoration(hole, engine.native_size)
     variations = [_variation_of(path, options.variations) for path in outputs]
@@ -361,21 +405,42 @@ def restore_file(
     return region_count
 
 
+def detect_file(input_path: Path, options: BatchOptions, output: Path) -> list[dict[str, object]]:
+    """Write ``input_path`` with its detected mosaics painted green to ``output``.
+
+    Returns:
+        The regions found (bbox, block, offset, confidence).
+
+    Raises:
+        FileError: unreadable, or no mosaic found.
+    """
+    picture = _load(input_path, options.max_pixels)
+    hole, regions = detected_mask(picture.rgb8)
+    try:
+        save_picture(output, paint_green(picture, hole))
+    except PictureError as error:
+        raise FileError(str(error)) from error
+    return regions
+
+
 def _variation_of(output_path: Path, variations: int) -> int:
     if variations == 1:
         return 1
     return int(output_path.stem.rsplit("_v", 1)[1])
 
 
-def discover_inputs(input_dir: Path) -> Iterator[tuple[Path, bool]]:
-    """Files of ``input_dir`` sorted by name, each with whether it is a PNG to restore.
+def discover_inputs(
+    input_dir: Path, extensions: tuple[str, ...] = (".png",)
+) -> Iterator[tuple[Path, bool]]:
+    """Files of ``input_dir`` sorted by name, each with whether it is a picture to restore
+    (its suffix, any case, is one of ``extensions``).
 
     Hidden files (dot files, such as our own partial writes) and folders are left out.
     """
     for path in sorted(input_dir.iterdir(), key=lambda p: p.name):
         if path.name.startswith(".") or not path.is_file():
             continue
-        yield path, path.suffix.lower() == ".png"
+        yield path, path.suffix.lower() in extensions
 
 
 def _check_options(options: BatchOptions) -> None:
@@ -383,9 +448,11 @@ def _check_options(options: BatchOptions) -> None:
         raise UsageError(f"censor type must be one of {', '.join(CENSOR_TYPES)}")
     if options.variations not in VARIATION_COUNTS:
         raise UsageError("variations must be 1, 2 or 4")
+    if (options.auto_mask or options.detect_only) and options.censor != "mosaic":
+        raise UsageError("automatic mosaic detection needs --censor mosaic")
     if not options.input_dir.is_dir():
         raise UsageError(f"input folder {options.input_dir} does not exist")
-    if options.censor == "mosaic" and not options.original_dir.is_dir():
+    if options.censor == "mosaic" and not options.auto_mask and not options.original_dir.is_dir():
         raise UsageError(
             f"originals folder {options.original_dir} does not exist (mosaic mode needs it)"
         )
@@ -422,7 +489,9 @@ def run_batch(
         UsageError: the batch cannot start.
     """
     _check_options(options)
-    if engine is None:
+    if options.detect_only:
+        engine = None  # nothing is restored: no model to load
+    elif engine is None:
         try:
             engine = load_engine(options.model_name, options.censor, options.models_dir)
         except EngineError as error:
@@ -430,11 +499,12 @@ def run_batch(
     elif not engine.supports(options.censor):
         raise UsageError(f"model {engine.info.name!r} does not restore {options.censor}")
 
-    entries = list(discover_inputs(options.input_dir))
+    extensions = ORIGINAL_EXTENSIONS if options.auto_mask else (".png",)
+    entries = list(discover_inputs(options.input_dir, extensions))
     if options.only is not None:
         wanted = set(options.only)
         entries = [(path, is_png) for path, is_png in entries if path.name in wanted]
-    report = BatchReport(model=engine.info.name)
+    report = BatchReport(model=engine.info.name if engine is not None else "")
     png_count = sum(1 for _, is_png in entries if is_png)
     index = 0  # PNGs started so far
     claimed: set[Path] = set()
@@ -446,7 +516,8 @@ def run_batch(
 
     for path, is_png in entries:
         if not is_png:
-            record(FileResult(path, "skipped", error="not a PNG: only .png files are restored"))
+            kinds = "/".join(extensions)
+            record(FileResult(path, "skipped", error=f"not a picture to restore (only {kinds})"))
             continue
         if cancel is not None and cancel.cancelled:
             report.cancelled = True
@@ -469,13 +540,14 @@ def _run_one(
     index: int,
     count: int,
     options: BatchOptions,
-    engine: Engine,
+    engine: Engine | None,
     claimed: set[Path],
     progress: ProgressCallback | None,
     cancel: CancelToken | None,
 ) -> FileResult:
     started = time.perf_counter()
-    all_outputs = output_paths(path, options.output_dir, options.variations)
+    variations = 1 if options.detect_only else options.variations
+    all_outputs = output_paths(path, options.output_dir, variations)
     if claimed.intersection(all_outputs):
         return FileResult(
             path,
@@ -497,7 +569,12 @@ def _run_one(
             progress(Progress(index, count, path, done, total))
 
     try:
-        regions = restore_file(path, options, engine, todo, on_progress, cancel)
+        if options.detect_only:
+            found = detect_file(path, options, todo[0])
+            return FileResult(path, "detected", todo, regions=len(found), detections=found,
+                              seconds=_since(started))  # fmt: skip
+        assert engine is not None
+        regions, detections = restore_file(path, options, engine, todo, on_progress, cancel)
     except FileError as error:
         return FileResult(path, "failed", error=str(error), seconds=_since(started))
     except Cancelled:
@@ -516,7 +593,9 @@ def _run_one(
             error=f"unexpected error ({type(error).__name__}: {error}); please report it",
             seconds=_since(started),
         )
-    return FileResult(path, "restored", todo, regions=regions, seconds=_since(started))
+    return FileResult(
+        path, "restored", todo, regions=regions, seconds=_since(started), detections=detections
+    )
 
 
 def _since(started: float) -> float:

@@ -66,7 +66,7 @@ def test_uppercase_extension_is_read_and_other_files_are_skipped(folders: Folder
     report = run_batch(folders.options())
     statuses = {r.input.name: (r.status, r.error) for r in report.files}
     assert statuses["UPPER.PNG"][0] == "restored"
-    assert statuses["notes.txt"] == ("skipped", "not a PNG: only .png files are restored")
+    assert statuses["notes.txt"] == ("skipped", "not a picture to restore (only .png)")
     assert statuses["photo.jpg"][0] == "skipped"
     assert "sub" not in statuses
     assert (folders.output / "UPPER.png").exists()

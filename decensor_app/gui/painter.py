@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -294,6 +295,8 @@ class PainterWindow(QMainWindow):
         bar.addAction(undo)
         bar.addAction(redo)
         bar.addSeparator()
+        bar.addAction(self._action("Detect mosaic", "Ctrl+M", self.detect_mosaic))
+        bar.addSeparator()
         bar.addAction(self._action("Zoom in", QKeySequence.StandardKey.ZoomIn, self._zoom_in))
         bar.addAction(self._action("Zoom out", QKeySequence.StandardKey.ZoomOut, self._zoom_out))
         bar.addAction(self._action("Fit", "Ctrl+0", self._fit))
@@ -344,6 +347,29 @@ class PainterWindow(QMainWindow):
         if self.canvas is not None:
             self.canvas.tool = tool
             self.canvas.update()
+
+    def detect_mosaic(self) -> int:
+        """Add the mosaics the detector finds to the mask (one undoable step); returns how many
+        regions were found. The user reviews and edits the result before saving."""
+        if self.document is None or self.canvas is None:
+            return 0
+        from decensor_app.detect import detect_mosaics, detection_mask
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            regions = detect_mosaics(self.document.picture.rgb8)
+        finally:
+            QApplication.restoreOverrideCursor()
+        if not regions:
+            self.status.setText("no mosaic found: paint the censored area by hand")
+            return 0
+        found = detection_mask(regions, self.document.mask.shape)
+        edit = self.document.set_mask(self.document.mask | found)
+        self.undo_stack.push(EditCommand(self.canvas, [edit], "detect mosaic"))
+        self.canvas.refresh()
+        blocks = ", ".join(f"{r.grid.block} px" for r in regions)
+        self.status.setText(f"found {len(regions)} mosaic region(s), blocks {blocks}: check them")
+        return len(regions)
 
     def _size_changed(self, value: int) -> None:
         if self.canvas is not None:
