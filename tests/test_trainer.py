@@ -316,6 +316,12 @@ def test_metrics_give_known_values_on_constructed_cases() -> None:
     mosaic = apply_censor(truth, np.ones((64, 64), bool), Censor("mosaic", grid))
     values = scores(mosaic, truth, hole, grid, mosaic)
     assert values["mosaic_consistency"] == 0.0  # the mosaic itself re-pixelates to itself
+    assert values["mse_hole"] == pytest.approx(((mosaic.astype(float) - truth) ** 2)[hole].mean())
+    from decensor_app.trainer.evaluate import _summary
+
+    pooled = _summary({"mse": [0.0, 100.0], "mse_hole": [0.0, 0.0], "ssim": [1.0, 0.5]})
+    assert pooled["psnr"] == pytest.approx(10 * np.log10(255**2 / 50))  # finite with a 0
+    assert pooled["psnr_hole"] == float("inf") and pooled["count"] == 2
     assert values["l1_hole"] == pytest.approx(
         np.abs(mosaic.astype(float) - truth)[hole].mean() / 255
     )

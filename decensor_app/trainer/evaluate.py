@@ -6,7 +6,8 @@ aligned to the patch origin, baselines the block means upscaled bicubically and 
 (from the true grid) and OpenCV Telea. Every method sees the same inputs (masks are seeded per
 patch) through the same engine interface; results are composited into the known pixels.
 
-Scores: PSNR and SSIM in the hole and over the whole patch, mean L1 in the hole, and for
+Scores: PSNR (from the mean squared error pooled over a bucket's patches) and SSIM (mean of
+patches) in the hole and over the whole patch, mean L1 in the hole, and for
 mosaics the consistency (re-pixelating the result on the same grid reproduces the observed
 mosaic: mean absolute difference in the hole, 0 is perfect).
 """
@@ -67,9 +68,10 @@ def scores(
 ) -> dict[str, float]:  # fmt: skip
     """All metrics of one restored patch (uint8 HxWx3) against its truth."""
     similarity = ssim_map(result, truth)
+    squared = (result.astype(np.float64) - truth.astype(np.float64)) ** 2
     values = {
-        "psnr_hole": psnr(result, truth, hole),
-        "psnr": psnr(result, truth),
+        "mse_hole": float(squared[hole].mean()),
+        "mse": float(squared.mean()),
         "ssim_hole": float(similarity[hole].mean()),
         "ssim": float(similarity.mean()),
         "l1_hole": float(np.abs(result.astype(float) - truth)[hole].mean() / 255.0),
@@ -198,19 +200,23 @@ def evaluate(
         "size": size,
         "seed": seed,
         "methods": {
-            name: {
-                bucket: {
-                    "count": len(values["psnr"]),
-                    **{k: float(np.mean(v)) for k, v in values.items()},
-                }
-                for bucket, values in buckets.items()
-            }
+            name: {bucket: _summary(values) for bucket, values in buckets.items()}
             for name, buckets in per_method.items()
         },
     }
     if grid_path is not None:
         write_grid(grid_path, cases[:grid_examples], results_by_method)
     return report
+
+
+def _summary(values: dict[str, list[float]]) -> dict[str, float]:
+    """Means over a bucket; PSNR from the pooled mean squared error, so that a perfect patch
+    (infinite PSNR on its own) counts as a zero error instead of making the mean infinite."""
+    summary = {"count": len(values["mse"]), **{k: float(np.mean(v)) for k, v in values.items()}}
+    for key in ("", "_hole"):
+        mse = summary[f"mse{key}"]
+        summary[f"psnr{key}"] = float("inf") if mse == 0 else 10 * np.log10(255.0**2 / mse)
+    return summary
 
 
 def to_markdown(report: dict[str, Any]) -> str:
