@@ -365,3 +365,25 @@ def test_missing_dataset_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "build the dataset first" in result.stderr
     assert os.path.exists(tmp_path / "run" / "config.json")
+
+
+def test_perceptual_and_style_losses_run_when_a_vgg19_weights_file_is_given(
+    dataset: Path, tmp_path: Path
+) -> None:
+    """No ImageNet weights can be downloaded here: a VGG19 with random weights, saved to a
+    file, stands in for the user's file (the same architecture and loading path)."""
+    import keras
+
+    weights = tmp_path / "vgg19.weights.h5"
+    keras.applications.VGG19(include_top=False, weights=None).save_weights(weights)
+    result = subprocess.run(
+        [sys.executable, "-m", "decensor_app.trainer", "fit", "--arch", "edgeconnect",
+         "--censor", "bar", "--data", str(dataset), "--out", str(tmp_path / "run"),
+         "--steps", "1", "--batch", "2", "--size", str(PATCH), "--width", "8",
+         "--phase", "inpaint", "--log-every", "1", "--strategy", "default",
+         "--vgg19-weights", str(weights)],
+        capture_output=True, text=True, timeout=600, cwd=REPO,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    record = json.loads((tmp_path / "run" / "log.jsonl").read_text().splitlines()[0])
+    assert np.isfinite(record["inpaint_g_loss"])
