@@ -7,10 +7,10 @@
 #   scripts/train_default_models.sh mosaic    # the gated-conv mosaic model
 #   STEPS=40000 scripts/train_default_models.sh bar
 #
-# Settings chosen for the 2-core CPU machine (see models/README.md): width 16 (cnum), 128 px
-# crops, batch 8, mixed_bfloat16 (1.8x faster than float32 on AVX512-BF16), learning rate 2e-4
-# and adversarial weight 0.1 (short schedules: the L1 term drives PSNR); the app runs the
-# networks on 256 px patches.
+# Settings chosen for the 2-core CPU machine: width 16 (cnum), 128 px crops, batch 8, float32
+# (at 128 px mixed_bfloat16 was slower here: 1.25 vs 0.92 s/step, benchmarks/bench_training.py),
+# learning rate 2e-4 and adversarial weight 0.1 (short schedules: the L1 term drives PSNR); the
+# app runs the networks on 256 px patches.
 set -euo pipefail
 task="${1:?usage: $0 bar|mosaic}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,7 +28,7 @@ if [ ! -f data/opy-256/manifest.json ]; then
                  data/art/wesnoth-1.16-data
 fi
 "$train" fit --arch gated-conv --censor "$task" --data data/opy-256 --out "runs/gated-$task" \
-    --steps "$steps" --batch 8 --size 128 --width 16 --precision mixed_bfloat16 \
+    --steps "$steps" --batch 8 --size 128 --width 16 --precision float32 \
     --learning-rate 2e-4 --gan-weight 0.1 --checkpoint-every 250 --log-every 10 \
     --image-every 500
 "$train" export --run "runs/gated-$task" --name "gated-conv-$task" --models-dir models \
