@@ -128,6 +128,22 @@ def test_gradients_reach_every_trainable_weight() -> None:
     )
 
 
+def test_gated_activation_has_finite_gradients_for_large_inputs() -> None:
+    """ELU goes through expm1 (exact in bfloat16); large positive inputs must not overflow
+    the discarded branch into NaN gradients."""
+    from decensor_app.networks.layers import GatedConv
+
+    layer = GatedConv(8)
+    x = tf.constant(np.linspace(-200, 200, 2 * 4 * 4 * 3, dtype=np.float32).reshape(2, 4, 4, 3))
+    layer(x)
+    layer.conv.kernel.assign(np.full(layer.conv.kernel.shape, 5.0, np.float32))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        loss = tf.reduce_sum(layer(x))
+    gradients = tape.gradient(loss, [x, *layer.trainable_weights])
+    assert all(np.isfinite(np.asarray(g)).all() for g in gradients)
+
+
 def test_spectral_norm_of_each_normalised_kernel_is_one_after_power_iterations() -> None:
     keras.utils.set_random_seed(3)
     _, discriminator = build_gated_conv(8, SIZE, discriminator_width=8)

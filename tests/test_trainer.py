@@ -387,3 +387,11 @@ def test_perceptual_and_style_losses_run_when_a_vgg19_weights_file_is_given(
     assert result.returncode == 0, result.stderr[-3000:]
     record = json.loads((tmp_path / "run" / "log.jsonl").read_text().splitlines()[0])
     assert np.isfinite(record["inpaint_g_loss"])
+
+
+def test_a_diverged_run_stops_before_checkpointing_broken_weights() -> None:
+    from decensor_app.trainer.run import DivergedError, check_finite
+
+    check_finite(5, {"g_loss": 0.3, "d_loss": 1.0})
+    with pytest.raises(DivergedError, match=r"diverged at step 7 .*'g_loss': nan"):
+        check_finite(7, {"g_loss": float("nan"), "d_loss": 1.0})

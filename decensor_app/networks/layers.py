@@ -209,8 +209,9 @@ class GatedConv(keras.layers.Layer):
         if self.activation == "elu":
             # ELU through expm1: TensorFlow's bfloat16 Elu computes exp(x) - 1 in bfloat16 and
             # rounds small negative values to 0 (17 dB PSNR against float32 for the whole
-            # generator; 47.5 dB with expm1, benchmarks/bench_networks.py).
-            features = ops.where(features > 0, features, ops.expm1(features))
+            # generator; 47.5 dB with expm1, benchmarks/bench_networks.py). The minimum keeps
+            # expm1 finite on the branch `where` discards: inf there makes its gradient NaN.
+            features = ops.where(features > 0, features, ops.expm1(ops.minimum(features, 0.0)))
         elif self.activation == "relu":
             features = ops.relu(features)
         return features * ops.sigmoid(gate)

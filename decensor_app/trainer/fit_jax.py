@@ -23,7 +23,7 @@ from keras import ops
 from decensor_app.networks.gated_conv import PAPER_WIDTH, build_gated_conv
 from decensor_app.trainer import losses
 from decensor_app.trainer.data import BatchSource
-from decensor_app.trainer.run import FitConfig, ProgressLine, RunDir
+from decensor_app.trainer.run import FitConfig, ProgressLine, RunDir, check_finite
 
 
 def _precision(config: FitConfig) -> str:
@@ -143,6 +143,7 @@ def fit(config: FitConfig, log: Callable[[str], None] = print) -> dict[str, floa
 
     def on_step(step: int, values: dict[str, float]) -> None:
         done = step + 1
+        check_finite(done, values)
         last.update(values)
         if done % config.log_every == 0 or done == config.steps:
             run.log({"step": done, "phase": "gan", **values,

@@ -26,7 +26,7 @@ from decensor_app.networks.edgeconnect import build_edgeconnect
 from decensor_app.networks.gated_conv import build_gated_conv
 from decensor_app.trainer import losses
 from decensor_app.trainer.data import Batch, BatchSource
-from decensor_app.trainer.run import FitConfig, ProgressLine, RunDir
+from decensor_app.trainer.run import FitConfig, ProgressLine, RunDir, check_finite
 
 STRATEGIES = ("auto", "default", "mirrored", "tpu", "multiworker")
 
@@ -371,6 +371,7 @@ def fit(config: FitConfig, log: Callable[[str], None] = print) -> dict[str, floa
     for step, batch in source.stream(start, config.steps, config.batch):
         values = trainer.train_step(step, batch)
         done = step + 1
+        check_finite(done, values)
         if done % config.log_every == 0 or done == config.steps:
             record = {"step": done, "phase": trainer.phase(step), **values,
                       "learning_rate": config.learning_rate, "time": time.time()}  # fmt: skip

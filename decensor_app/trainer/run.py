@@ -153,6 +153,24 @@ class RunDir:
         return [json.loads(line) for line in self.log_path.read_text().splitlines() if line]
 
 
+class DivergedError(RuntimeError):
+    """A loss became NaN or infinite; nothing after the last checkpoint was saved."""
+
+
+def check_finite(step: int, values: dict[str, float]) -> None:
+    """Stop a run whose losses are no longer finite, before it checkpoints broken weights.
+
+    Raises:
+        DivergedError: naming the step and the losses.
+    """
+    bad = {name: value for name, value in values.items() if not np.isfinite(value)}
+    if bad:
+        raise DivergedError(
+            f"training diverged at step {step} ({bad}); the newest checkpoint is from before "
+            "it: resume from there with a lower --learning-rate"
+        )
+
+
 class ProgressLine:
     """Step, losses, speed and ETA: one rewriting line on a terminal, periodic lines otherwise."""
 
