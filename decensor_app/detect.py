@@ -36,8 +36,9 @@ block are equal and (b) colours change only across the grid lines ``x = ox + k*b
    *between* its neighbours' and blocks over texture all differ, while pixel art and
    checkerboards (exact blocks on a grid too) repeat a few colours with hard steps. The
    palette term is also pooled over all regions of a grid, since pixel art breaks into many,
-   and waived for a region of more than 4 colours when the picture around it has edges off
-   its grid (a mosaic of stripes inside an illustration; pixel art is on the grid all over).
+   and waived for a region of more than 4 colours on a voted grid when the picture around it
+   has edges off that grid (a mosaic of stripes inside an illustration; pixel art is on the
+   grid all over).
    On JPEG's own 8x8 grid (offset 0) weak steps do not count: re-compressed smooth areas
    become flat 8x8 blocks. Regions at or above ``min_confidence`` (0.5) are kept; once a grid
    is confirmed, further regions on it need less (a few blocks, steps on one axis). Where
@@ -53,7 +54,8 @@ Limits (numbers: ``benchmarks/bench_detect.py``):
   mosaics of smooth gradients that change along one axis only are usually missed, unless a
   larger region on the same grid confirms the grid.
 * A nearest-neighbour upscale of a full-colour picture is a mosaic by definition and is
-  reported as one; pixel art with many shades and smooth colour ramps may be too.
+  reported as one; pixel art with many shades and smooth colour ramps may be too, and so may
+  a many-coloured pixel-art patch inside a picture that is otherwise off its grid.
 * Blocks of 3-4 px have no inner border to leave out: JPEG at quality 75 or blur (sigma 0.7)
   still find them, but their masks get ragged (IoU about 0.75 in the tests' pictures).
 * About 70 bytes per pixel; pictures above ``max_pixels`` (default 2048 x 2048) are analysed
@@ -740,8 +742,9 @@ def _confidence(f: dict[str, float], secondary: bool = False) -> float:
     * clean steps well above the noise (median step / median evidence spread), and that noise
       itself not beyond what JPEG leaves in a block;
     * the palette term of the region and of all regions on its grid (pooled), waived for a
-      region of more than 4 colours when the picture around it has edges off its grid (a
-      mosaic of stripes or flat shapes inside an illustration; pixel art is all on the grid);
+      region of more than 4 colours on a voted grid when the picture around it has edges off
+      that grid (a mosaic of stripes or flat shapes inside an illustration; pixel art is all
+      on the grid);
     * the fold quality: the gradients inside the region peak on its own grid lines;
     * on the grid of JPEG's own blocks (8 or 16 px at offset 0, 0), a median step of at least
       JPEG_STEP: re-compressed smooth areas become flat 8x8 blocks with weak steps.
@@ -767,7 +770,7 @@ def _confidence(f: dict[str, float], secondary: bool = False) -> float:
         _palette_term(f["blend"], f["unique"], f["hard"]),
         _palette_term(f["grid_blend"], f["grid_unique"], f["grid_hard"]),
     )
-    if f["colours"] > 4:  # a palette region inside a picture that is not on the grid
+    if f["colours"] > 4 and f["support"] > 0:  # palette-like, in a picture off the grid
         palette = max(palette, f.get("off_grid", 0.0))
     fold = _clip(f["fold"] / 0.2) if secondary else _clip((f["fold"] - 0.2) / 0.3)
     if f["jpeg_grid"]:  # JPEG's own blocks: weak steps on the 8 px grid at offset 0
@@ -850,7 +853,8 @@ def _detect(rgb: np.ndarray, min_confidence: float) -> list[MosaicRegion]:
     confirmed: dict[MosaicGrid, float] = {}
     for region in candidates:
         region.confidence = _confidence(region.features)
-        if region.confidence < min_confidence and region.features["colours"] > 4:
+        features = region.features
+        if region.confidence < min_confidence and features["colours"] > 4 and features["support"]:
             # Palette-like colours (stripes, flat shapes) pass when the rest of the picture
             # is not on the grid: pixel art is all on it. Measured only where it matters.
             region.features["off_grid"] = 1.0
