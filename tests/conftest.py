@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+
+# Qt widgets run offscreen in tests (CI has no display); set before pytest-qt makes the app.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass

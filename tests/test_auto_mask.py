@@ -8,7 +8,6 @@ mask in the painting tool.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -82,7 +81,6 @@ def test_detect_only_writes_greened_pictures_and_lists_regions_in_json(folders: 
 
 
 def test_the_painting_tool_fills_the_mask_from_the_detector(qtbot, tmp_path: Path) -> None:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from decensor_app.gui.painter import PainterWindow
 
     _, censored, region = mosaic_picture(2)

@@ -10,9 +10,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
 from PySide6.QtCore import QSettings, Qt
 
 from decensor_app.gui.main_window import MainWindow
