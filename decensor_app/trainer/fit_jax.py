@@ -23,7 +23,13 @@ from keras import ops
 from decensor_app.networks.gated_conv import PAPER_WIDTH, build_gated_conv
 from decensor_app.trainer import losses
 from decensor_app.trainer.data import BatchSource
-from decensor_app.trainer.run import FitConfig, ProgressLine, RunDir, check_finite
+from decensor_app.trainer.run import (
+    FitConfig,
+    ProgressLine,
+    RunDir,
+    check_finite,
+    gan_checkpoint_groups,
+)
 
 
 def _precision(config: FitConfig) -> str:
@@ -46,12 +52,9 @@ class JaxGatedConvTrainer:
         self._step = jax.jit(self._pure_step)
 
     def groups(self) -> dict[str, list[Any]]:
-        return {
-            "generator": self.generator.weights,
-            "discriminator": self.discriminator.weights,
-            "g_optimizer": self.g_optimizer.variables,
-            "d_optimizer": self.d_optimizer.variables,
-        }
+        return gan_checkpoint_groups(
+            self.generator, self.discriminator, self.g_optimizer, self.d_optimizer
+        )
 
     def _state(self) -> tuple[list[Any], ...]:
         g, d = self.generator, self.discriminator

@@ -26,7 +26,13 @@ from decensor_app.networks.edgeconnect import build_edgeconnect
 from decensor_app.networks.gated_conv import build_gated_conv
 from decensor_app.trainer import losses
 from decensor_app.trainer.data import Batch, BatchSource
-from decensor_app.trainer.run import FitConfig, ProgressLine, RunDir, check_finite
+from decensor_app.trainer.run import (
+    FitConfig,
+    ProgressLine,
+    RunDir,
+    check_finite,
+    gan_checkpoint_groups,
+)
 
 STRATEGIES = ("auto", "default", "mirrored", "tpu", "multiworker")
 
@@ -159,12 +165,9 @@ class GatedConvTrainer(Trainer):
         self.d_optimizer.build(self.discriminator.trainable_variables)
 
     def groups(self) -> dict[str, list[Any]]:
-        return {
-            "generator": self.generator.weights,
-            "discriminator": self.discriminator.weights,
-            "g_optimizer": self.g_optimizer.variables,
-            "d_optimizer": self.d_optimizer.variables,
-        }
+        return gan_checkpoint_groups(
+            self.generator, self.discriminator, self.g_optimizer, self.d_optimizer
+        )
 
     def inputs(self, batch: Batch) -> tuple[np.ndarray, ...]:
         return (batch.gated_conv_input(), batch.mask, batch.truth * 2.0 - 1.0)

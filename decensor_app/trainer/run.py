@@ -64,6 +64,19 @@ class FitConfig:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
+def gan_checkpoint_groups(
+    generator: Any, discriminator: Any, g_optimizer: Any, d_optimizer: Any
+) -> dict[str, list[Any]]:
+    """The checkpoint layout of a one-generator GAN run. Both backends' gated-conv trainers
+    use it, so that a run can move between TensorFlow and JAX machines."""
+    return {
+        "generator": generator.weights,
+        "discriminator": discriminator.weights,
+        "g_optimizer": g_optimizer.variables,
+        "d_optimizer": d_optimizer.variables,
+    }
+
+
 class RunDir:
     """The folder of one run: config.json, checkpoints/, log.jsonl, tensorboard/."""
 
