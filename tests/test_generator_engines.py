@@ -17,6 +17,7 @@ pytest.importorskip("tensorflow")
 from decensor_app.engines import EngineError, default_model, list_models, load_engine
 from decensor_app.engines.generators import build_network, write_model
 from decensor_app.masks import exact_green, green_mask
+from decensor_app.mosaic import MosaicGrid, pixelate
 from decensor_app.pipeline import run_batch
 from tests.conftest import Folders, box, paint, save_png, scene
 
@@ -94,6 +95,28 @@ def test_bar_models_see_a_zeroed_hole_and_mosaic_models_see_the_mosaic(
     assert np.allclose(bar_input[~hole], scaled[~hole]) and (bar_input[hole] == 0).all()
     assert np.allclose(mosaic_input[hole], mosaic[hole].astype(np.float32) / 127.5 - 1)
     assert np.allclose(mosaic_input[~hole], scaled[~hole])
+
+
+def test_an_untrained_residual_model_gives_its_classical_baseline(tmp_path: Path) -> None:
+    """A residual model starts at Telea (bars) and interpolated block means (mosaics): the
+    engine prepares exactly the fill the classical engines compute."""
+    config = {"cnum": 8, "residual": True}
+    write_model(
+        build_network("gated-conv", config, SIZE), tmp_path, "residual", "gated-conv", config,
+        ["bar", "mosaic"], SIZE,
+    )  # fmt: skip
+    picture = scene(SIZE, SIZE, seed=4)
+    hole = box(SIZE, SIZE, 12, 8, 30, 24)
+    blanked = np.where(hole[..., None], 0, picture).astype(np.uint8)
+    restored = load_engine("residual", "bar", tmp_path).restore(blanked, hole)
+    telea = load_engine("telea", "bar", tmp_path).restore(blanked, hole)
+    assert np.abs(restored.astype(int) - telea)[hole].max() <= 1
+
+    original = np.where(hole[..., None], pixelate(picture, MosaicGrid(6, 2, 4)), picture)
+    restored = load_engine("residual", "mosaic", tmp_path).restore(blanked, hole, original)
+    lanczos = load_engine("mosaic-lanczos", "mosaic", tmp_path).restore(blanked, hole, original)
+    assert np.abs(restored.astype(int) - lanczos)[hole].max() <= 1
+    assert not np.array_equal(lanczos[hole], original[hole])
 
 
 def test_a_batch_gives_what_each_patch_gives_alone(models_dir: Path) -> None:

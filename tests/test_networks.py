@@ -193,6 +193,26 @@ def test_contextual_attention_fills_a_hole_from_where_its_content_appears() -> N
     assert np.abs(other - features[1, 22:26, 22:26]).mean() < 0.1 * np.abs(features).mean()
 
 
+def test_a_residual_generator_starts_at_its_input_and_learns_corrections() -> None:
+    keras.utils.set_random_seed(3)
+    image, mask = _batch()
+    prefilled = np.where(mask > 0, 0.25, image).astype(np.float32)  # a "classical" fill
+    generator = GatedConvGenerator(8, residual=True)
+    coarse, refined = generator([prefilled, mask])
+    assert np.array_equal(np.asarray(coarse), prefilled)
+    assert np.array_equal(np.asarray(refined), prefilled)
+    with tf.GradientTape() as tape:
+        _, refined = generator([prefilled, mask])
+        loss = tf.reduce_mean(tf.abs(refined - image))
+    gradients = dict(
+        zip([w.path for w in generator.trainable_weights],
+            tape.gradient(loss, generator.trainable_weights), strict=True)
+    )  # fmt: skip
+    to_rgb = [path for path in gradients if "merge_to_rgb" in path and "kernel" in path]
+    assert to_rgb and float(tf.reduce_max(tf.abs(gradients[to_rgb[0]]))) > 0
+    assert GatedConvGenerator.from_config(generator.get_config()).residual
+
+
 def test_save_and_load_round_trip_gives_identical_outputs(tmp_path: Path) -> None:
     keras.utils.set_random_seed(1)
     image, mask = _batch()

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from decensor_app.engines.classical import telea_fill
 from decensor_app.mosaic import MosaicGrid
 from decensor_app.trainer.data import BatchSource
 from decensor_app.trainer.dataset import BuildOptions, build_dataset, load_manifest
@@ -175,6 +176,25 @@ def test_batches_are_a_pure_function_of_seed_and_step(dataset: Path) -> None:
     assert np.array_equal(streamed[5].mask, source.batch(5, 3).mask)
 
 
+def test_prefilled_batches_hold_the_classical_restoration_in_the_hole(dataset: Path) -> None:
+    bar = BatchSource(dataset, "train", PATCH, "bar", seed=2, prefill=True).batch(0, 3)
+    assert bar.prefill is not None
+    image = bar.gated_conv_input()
+    hole = bar.mask[..., 0] > 0
+    for index in range(3):
+        censored = np.rint(bar.censored[index] * 255).astype(np.uint8)
+        telea = telea_fill(censored, hole[index]).astype(np.float32) / 127.5 - 1
+        assert np.allclose(image[index][hole[index]], telea[hole[index]], atol=1e-5)
+        truth = bar.truth[index] * 2 - 1
+        assert np.allclose(image[index][~hole[index]], truth[~hole[index]])
+    mosaic = BatchSource(dataset, "train", PATCH, "mosaic", seed=2, prefill=True).batch(0, 8)
+    holes = mosaic.mask[..., 0] > 0
+    # Interpolating the block means on the true grid comes closer to the truth than the mosaic.
+    prefill_error = np.abs(mosaic.prefill - mosaic.truth)[holes].mean()
+    mosaic_error = np.abs(mosaic.censored - mosaic.truth)[holes].mean()
+    assert prefill_error < mosaic_error
+
+
 # --- training ------------------------------------------------------------------------------------
 
 
@@ -257,8 +277,12 @@ def test_a_run_cannot_be_resumed_with_other_fixed_settings(dataset: Path, tmp_pa
     assert "was started with seed=0" in other.stderr
 
 
-def test_export_then_the_app_gives_the_trained_models_output(dataset: Path, tmp_path: Path) -> None:
-    assert _train(dataset, tmp_path / "run", steps=2).returncode == 0
+@pytest.mark.parametrize("prefill", [False, True], ids=["paper", "residual"])
+def test_export_then_the_app_gives_the_trained_models_output(
+    dataset: Path, tmp_path: Path, prefill: bool
+) -> None:
+    extra = ("--prefill", "--discriminator-width", "8") if prefill else ()
+    assert _train(dataset, tmp_path / "run", *extra, steps=2).returncode == 0
     from decensor_app.engines import load_engine
     from decensor_app.networks.gated_conv import GatedConvGenerator
     from decensor_app.trainer.export import export
@@ -267,7 +291,8 @@ def test_export_then_the_app_gives_the_trained_models_output(dataset: Path, tmp_
     manifest = export(tmp_path / "run", "exported", tmp_path / "models")
     assert manifest.training["steps"] == 2
     assert manifest.training["data"]["licences"] == {"tests (CC0)": 30}
-    trained = GatedConvGenerator(8)
+    assert manifest.config == {"cnum": 8, "residual": prefill}
+    trained = GatedConvGenerator(8, residual=prefill)
     image = np.zeros((1, PATCH, PATCH, 3), np.float32)
     mask = np.zeros((1, PATCH, PATCH, 1), np.float32)
     trained([image, mask])
@@ -276,11 +301,16 @@ def test_export_then_the_app_gives_the_trained_models_output(dataset: Path, tmp_
     picture = scene(PATCH, PATCH, seed=1)
     hole = np.zeros((PATCH, PATCH), bool)
     hole[10:40, 20:50] = True
-    x = (picture.astype(np.float32) / 127.5 - 1) * (1 - hole[..., None])
+    blanked = np.where(hole[..., None], 0, picture).astype(np.uint8)
+    x = picture.astype(np.float32) / 127.5 - 1
+    if prefill:
+        x = np.where(hole[..., None], telea_fill(blanked, hole).astype(np.float32) / 127.5 - 1, x)
+    else:
+        x = x * (1 - hole[..., None])
     _, refined = trained([x[None], hole[None, ..., None].astype(np.float32)])
     expected = np.clip(np.rint((np.asarray(refined[0]) + 1) * 127.5), 0, 255)
     engine = load_engine("exported", "bar", tmp_path / "models")
-    restored = engine.restore(np.where(hole[..., None], 0, picture).astype(np.uint8), hole)
+    restored = engine.restore(blanked, hole)
     assert np.abs(restored.astype(int) - expected).max() <= 1
 
 

@@ -10,10 +10,39 @@ import cv2
 import numpy as np
 
 from decensor_app.engines.base import Engine, ModelInfo
-from decensor_app.mosaic import estimate_grid, upscale_block_means
+from decensor_app.mosaic import MosaicGrid, estimate_grid, upscale_block_means
 
 #: Telea's and Navier-Stokes' neighbourhood radius in pixels (OpenCV's documented example uses 3).
 INPAINT_RADIUS = 5
+
+
+def telea_fill(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """Telea's fast-marching inpainting of ``hole`` (HxW bool) in ``image`` (HxWx3 uint8).
+
+    Returns HxWx3 uint8; also the starting point the residual generators refine.
+    """
+    return cv2.inpaint(image, hole.view(np.uint8), INPAINT_RADIUS, cv2.INPAINT_TELEA)
+
+
+def block_means_fill(
+    original: np.ndarray,
+    hole: np.ndarray,
+    grid: MosaicGrid | None = None,
+    interpolation: int = cv2.INTER_LANCZOS4,
+) -> np.ndarray:
+    """Classical mosaic restoration of ``original`` (HxWx3 uint8, the mosaic in ``hole``).
+
+    The block means on ``grid`` (estimated inside the hole when None) are interpolated smoothly;
+    where no grid can be found (the hole is not a clean mosaic) the pixels are smoothed with a
+    Gaussian instead, so the result never repeats the mosaic unchanged.
+
+    Returns HxWx3 uint8; also the starting point the residual mosaic generators refine.
+    """
+    if grid is None:
+        grid = estimate_grid(original, hole)
+    if grid is None:
+        return cv2.GaussianBlur(original, (0, 0), sigmaX=2.0)
+    return upscale_block_means(original, grid, interpolation)
 
 
 class InpaintEngine(Engine):
@@ -33,11 +62,7 @@ class InpaintEngine(Engine):
 
 
 class BlockMeanEngine(Engine):
-    """Mosaic restoration: estimate the grid, then interpolate the block means smoothly.
-
-    Where no grid can be found (the hole is not a clean mosaic) the mosaic pixels are smoothed
-    with a Gaussian instead, so the engine never returns the mosaic unchanged.
-    """
+    """Mosaic restoration: :func:`block_means_fill` with a grid estimated per patch."""
 
     native_size = None
 
@@ -51,10 +76,7 @@ class BlockMeanEngine(Engine):
     ) -> np.ndarray:
         if original is None:
             raise ValueError("the mosaic engine needs the original (mosaic) pixels")
-        grid = estimate_grid(original, hole)
-        if grid is None:
-            return cv2.GaussianBlur(original, (0, 0), sigmaX=2.0)
-        return upscale_block_means(original, grid, self._interpolation)
+        return block_means_fill(original, hole, interpolation=self._interpolation)
 
 
 def builtin_engines() -> list[Engine]:

@@ -23,6 +23,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chat
 import keras
 
 from decensor_app.edges import canny_edges
+from decensor_app.engines.classical import block_means_fill, telea_fill
 from decensor_app.networks.edgeconnect import EdgeConnect
 from decensor_app.networks.gated_conv import GatedConvGenerator
 
@@ -155,17 +156,30 @@ def _to_uint8(values: np.ndarray, low: float, high: float) -> np.ndarray:
 class GatedConvEngine(GeneratorEngine):
     """DeepFill v2 generator; its refined output fills the hole.
 
-    Bar models see the picture with the hole zeroed; mosaic models see the mosaic in the hole.
+    Bar models see the picture with the hole zeroed; mosaic models see the mosaic in the hole;
+    residual models (``config["residual"]``) see the classical restoration in the hole
+    (Telea for bars, interpolated block means for mosaics) and refine it.
     """
 
     architecture = "gated-conv"
 
     def _run(self, image: np.ndarray, hole: np.ndarray, original: np.ndarray | None) -> np.ndarray:
-        x = image.astype(np.float32) / 127.5 - 1.0
-        if original is not None:
-            x = np.where(hole > 0, original.astype(np.float32) / 127.5 - 1.0, x)
+        scaled = image.astype(np.float32) / 127.5 - 1.0
+        holes = hole[..., 0] > 0
+        if self.manifest.config.get("residual"):
+            fill = np.stack(
+                [
+                    telea_fill(image[i], holes[i])
+                    if original is None
+                    else block_means_fill(original[i], holes[i])
+                    for i in range(len(image))
+                ]
+            )
+            x = np.where(hole > 0, fill.astype(np.float32) / 127.5 - 1.0, scaled)
+        elif original is not None:
+            x = np.where(hole > 0, original.astype(np.float32) / 127.5 - 1.0, scaled)
         else:
-            x = x * (1.0 - hole)
+            x = scaled * (1.0 - hole)  # 0 in [-1, 1] units, as in training
         _, refined = self.network.predict_on_batch([x, hole])
         return _to_uint8(refined, -1.0, 1.0)
 

@@ -17,14 +17,22 @@ from decensor_app.networks.layers import ContextualAttention, Conv, GatedConv
 PAPER_WIDTH = 48
 
 
-def _output_layers(cnum: int, prefix: str) -> list[keras.layers.Layer]:
-    """The shared decoder tail: up c2, c2, up c1, c1/2, plain conv to RGB."""
+def _output_layers(cnum: int, prefix: str, residual: bool) -> list[keras.layers.Layer]:
+    """The shared decoder tail: up c2, c2, up c1, c1/2, plain conv to RGB.
+
+    A residual generator's RGB conv starts at zero, so that it starts out returning its input.
+    """
     return [
         GatedConv(2 * cnum, upsample=True, name=f"{prefix}_up1"),
         GatedConv(2 * cnum, name=f"{prefix}_up1_conv"),
         GatedConv(cnum, upsample=True, name=f"{prefix}_up2"),
         GatedConv(cnum // 2, name=f"{prefix}_up2_conv"),
-        Conv(3, 3, name=f"{prefix}_to_rgb"),
+        Conv(
+            3,
+            3,
+            kernel_initializer="zeros" if residual else "glorot_uniform",
+            name=f"{prefix}_to_rgb",
+        ),
     ]
 
 
@@ -42,21 +50,30 @@ def _run(layers: list[keras.layers.Layer], x: Any) -> Any:
 class GatedConvGenerator(keras.Model):
     """DeepFill v2 generator.
 
+    Args:
+        cnum: width (48 in the paper).
+        residual: our deviation for small training budgets. The hole of ``image`` holds a
+            classical restoration (Telea for bars, interpolated block means for mosaics) and
+            each stage outputs ``clip(its input + correction, -1, 1)``, with the corrections'
+            last conv initialised to zero: training starts at the classical result and only
+            has to learn what improves on it. False: the paper's generator (tanh outputs).
+
     Call:
-        inputs: ``[image, mask]``: image (N, H, W, 3) float in [-1, 1] with the hole zeroed
-            (bar models) or holding the mosaic (mosaic models); mask (N, H, W, 1), 1 = hole.
-            H and W divisible by 8.
+        inputs: ``[image, mask]``: image (N, H, W, 3) float in [-1, 1]; its hole is zeroed
+            (bar models), holds the mosaic (mosaic models) or the classical restoration
+            (residual models); mask (N, H, W, 1), 1 = hole. H and W divisible by 8.
 
     Returns:
         ``(coarse, refined)``, each (N, H, W, 3) in [-1, 1] (whole images; callers paste the
         hole into the known pixels).
     """
 
-    def __init__(self, cnum: int = PAPER_WIDTH, **kwargs: Any) -> None:
+    def __init__(self, cnum: int = PAPER_WIDTH, residual: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if cnum % 4:
             raise ValueError("cnum must be divisible by 4")
         self.cnum = cnum
+        self.residual = residual
         c = cnum
         self.coarse_layers = [
             GatedConv(c, 5, name="coarse_conv1"),
@@ -68,7 +85,7 @@ class GatedConvGenerator(keras.Model):
             *_dilated(c, "coarse"),
             GatedConv(4 * c, name="coarse_conv5"),
             GatedConv(4 * c, name="coarse_conv6"),
-            *_output_layers(c, "coarse"),
+            *_output_layers(c, "coarse", residual),
         ]
         self.hallucination_layers = [
             GatedConv(c, 5, name="refine_conv1"),
@@ -98,7 +115,7 @@ class GatedConvGenerator(keras.Model):
         self.merge_layers = [
             GatedConv(4 * c, name="merge_conv1"),
             GatedConv(4 * c, name="merge_conv2"),
-            *_output_layers(c, "merge"),
+            *_output_layers(c, "merge", residual),
         ]
 
     def call(self, inputs: list[Any], training: bool | None = None) -> tuple[Any, Any]:
@@ -106,7 +123,9 @@ class GatedConvGenerator(keras.Model):
         image, mask = inputs
         mask = ops.cast(mask, image.dtype)
         ones = ops.ones_like(mask)
-        coarse = ops.tanh(_run(self.coarse_layers, ops.concatenate([image, ones, mask], -1)))
+        coarse = self._to_image(
+            _run(self.coarse_layers, ops.concatenate([image, ones, mask], -1)), image
+        )
         # Stage 2 sees the coarse result only in the hole.
         pasted = coarse * mask + image * (1.0 - mask)
         stage2_in = ops.concatenate([pasted, ones, mask], axis=-1)
@@ -116,11 +135,16 @@ class GatedConvGenerator(keras.Model):
         features = self.attention([features, mask_quarter])
         features = _run(self.attention_out_layers, features)
         merged = ops.concatenate([hallucinated, features], axis=-1)
-        refined = ops.tanh(_run(self.merge_layers, merged))
+        refined = self._to_image(_run(self.merge_layers, merged), pasted)
         return coarse, refined
 
+    def _to_image(self, raw: Any, stage_input: Any) -> Any:
+        if self.residual:
+            return ops.clip(stage_input + raw, -1.0, 1.0)
+        return ops.tanh(raw)
+
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "cnum": self.cnum}
+        return {**super().get_config(), "cnum": self.cnum, "residual": self.residual}
 
 
 @keras.saving.register_keras_serializable(package="decensor")
@@ -155,10 +179,13 @@ class SNPatchGANDiscriminator(keras.Model):
 
 
 def build_gated_conv(
-    cnum: int = PAPER_WIDTH, size: int = 256, discriminator_width: int = 64
+    cnum: int = PAPER_WIDTH,
+    size: int = 256,
+    discriminator_width: int = 64,
+    residual: bool = False,
 ) -> tuple[GatedConvGenerator, SNPatchGANDiscriminator]:
     """Generator and discriminator, built (weights created) for ``size`` x ``size`` inputs."""
-    generator = GatedConvGenerator(cnum, name="generator")
+    generator = GatedConvGenerator(cnum, residual=residual, name="generator")
     discriminator = SNPatchGANDiscriminator(discriminator_width, name="discriminator")
     image = ops.zeros((1, size, size, 3))
     mask = ops.zeros((1, size, size, 1))

@@ -59,6 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--gan-weight", type=float, default=1.0,
         help="weight of the generator's adversarial loss against the L1 loss (paper: 1)",
     )  # fmt: skip
+    fit.add_argument(
+        "--discriminator-width", type=int, default=64,
+        help="SN-PatchGAN width (paper: 64); its cost rivals a small generator's",
+    )  # fmt: skip
+    fit.add_argument(
+        "--prefill", action="store_true",
+        help="gated-conv: residual generator refining a classical restoration (Telea for bars, "
+        "interpolated block means for mosaics) instead of painting an empty hole",
+    )  # fmt: skip
     fit.add_argument("--checkpoint-every", type=int, default=500)
     fit.add_argument("--keep-checkpoints", type=int, default=3)
     fit.add_argument("--log-every", type=int, default=10)

@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 from decensor_app.edges import canny_edges
+from decensor_app.engines.classical import block_means_fill, telea_fill
 from decensor_app.trainer.dataset import split_files
 from decensor_app.trainer.run import FitConfig
 from decensor_app.trainer.synthesis import (
@@ -37,6 +38,9 @@ class Batch:
         mask: (B, S, S, 1), 1 = hole.
         censored: (B, S, S, 3) in [0, 1], the censored patches (hole zeroed, mosaic or white).
         edges: (B, S, S, 1) Canny edges of ``truth`` in {0, 1} (EdgeConnect only, else None).
+        prefill: (B, S, S, 3) in [0, 1], the classical restoration of ``censored`` (Telea for
+            bars, interpolated block means on the true grid for mosaics) for residual
+            generators, else None.
     """
 
     truth: np.ndarray
@@ -44,10 +48,14 @@ class Batch:
     censored: np.ndarray
     style: CensorStyle = "bar"
     edges: np.ndarray | None = None
+    prefill: np.ndarray | None = None
 
     def gated_conv_input(self) -> np.ndarray:
         """The gated-conv generator's image input in [-1, 1], as the engine prepares it: the
-        mosaic in the hole for mosaic models, else the hole zeroed (0 in [-1, 1] units)."""
+        classical restoration in the hole for residual models, the mosaic for mosaic models,
+        else the hole zeroed (0 in [-1, 1] units)."""
+        if self.prefill is not None:
+            return np.where(self.mask > 0, self.prefill, self.truth) * 2.0 - 1.0
         if self.style == "mosaic":
             return self.censored * 2.0 - 1.0
         return (self.truth * 2.0 - 1.0) * (1.0 - self.mask)
@@ -64,6 +72,7 @@ class BatchSource:
         mask_kind, hole_ratio, block_range: synthesis settings.
         seed: stream seed.
         with_edges: also compute Canny edges (EdgeConnect).
+        prefill: also compute the classical restoration (residual gated-conv models).
         augment: random crops and left-right flips (off for evaluation).
     """
 
@@ -78,6 +87,7 @@ class BatchSource:
         block_range: tuple[int, int] = (3, 32),
         seed: int = 0,
         with_edges: bool = False,
+        prefill: bool = False,
         augment: bool = True,
     ) -> None:
         self.files = split_files(data, split)
@@ -90,6 +100,7 @@ class BatchSource:
         self.block_range = block_range
         self.seed = seed
         self.with_edges = with_edges
+        self.prefill = prefill
         self.augment = augment
 
     @classmethod
@@ -99,7 +110,7 @@ class BatchSource:
             Path(config.data), "train", config.size, config.censor,  # type: ignore[arg-type]
             config.mask_kind, (config.hole_min, config.hole_max),  # type: ignore[arg-type]
             (config.block_min, config.block_max), config.seed,
-            with_edges=config.arch == "edgeconnect",
+            with_edges=config.arch == "edgeconnect", prefill=config.prefill,
         )  # fmt: skip
 
     def _patch(self, rng: np.random.Generator, path: Path) -> np.ndarray:
@@ -118,13 +129,21 @@ class BatchSource:
         return np.ascontiguousarray(rgb)
 
     def sample(self, rng: np.random.Generator, path: Path) -> tuple[np.ndarray, ...]:
-        """(truth uint8, hole bool, censored uint8, edges float32 or None) for one patch."""
+        """(truth uint8, hole bool, censored uint8, edges float32 or None, prefill uint8 or
+        None) for one patch."""
         truth = self._patch(rng, path)
         hole = sample_mask(rng, self.size, self.size, self.mask_kind, self.hole_ratio)
         censor = sample_censor(rng, self.censor, self.block_range)
         censored = apply_censor(truth, hole, censor)
         edges = canny_edges(truth) if self.with_edges else None
-        return truth, hole, censored, edges
+        prefill = None
+        if self.prefill:
+            prefill = (
+                block_means_fill(censored, hole, censor.grid)
+                if censor.style == "mosaic"
+                else telea_fill(censored, hole)
+            )
+        return truth, hole, censored, edges, prefill
 
     def batch(self, step: int, batch_size: int) -> Batch:
         """Batch number ``step`` (a pure function of seed and step)."""
@@ -135,7 +154,10 @@ class BatchSource:
         mask = np.stack([s[1] for s in samples]).astype(np.float32)[..., None]
         censored = np.stack([s[2] for s in samples]).astype(np.float32) / 255.0
         edges = np.stack([s[3] for s in samples])[..., None] if self.with_edges else None
-        return Batch(truth, mask, censored, self.censor, edges)
+        prefill = None
+        if self.prefill:
+            prefill = np.stack([s[4] for s in samples]).astype(np.float32) / 255.0
+        return Batch(truth, mask, censored, self.censor, edges, prefill)
 
     def stream(
         self, start: int, stop: int, batch_size: int, prefetch: int = 4

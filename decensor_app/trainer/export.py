@@ -10,21 +10,21 @@ from typing import Any
 from decensor_app.engines.generators import build_network, write_model
 from decensor_app.engines.manifest import Manifest
 from decensor_app.trainer.dataset import load_manifest
-from decensor_app.trainer.run import RunDir
+from decensor_app.trainer.run import FitConfig, RunDir
 
 # Checkpoint group holding the inference network's variables, per architecture.
 GENERATOR_GROUPS = {"gated-conv": "generator", "edgeconnect": "generators"}
 
 
-def network_config(arch: str, width: int | None) -> dict[str, Any]:
-    """The inference network's constructor arguments for a run's width."""
-    if arch == "gated-conv":
+def network_config(config: FitConfig) -> dict[str, Any]:
+    """The inference network's constructor arguments for a run."""
+    if config.arch == "gated-conv":
         from decensor_app.networks.gated_conv import PAPER_WIDTH
 
-        return {"cnum": width or PAPER_WIDTH}
+        return {"cnum": config.width or PAPER_WIDTH, "residual": config.prefill}
     from decensor_app.networks.edgeconnect import PAPER_WIDTH as EDGE_WIDTH
 
-    return {"width": width or EDGE_WIDTH}
+    return {"width": config.width or EDGE_WIDTH}
 
 
 def export(
@@ -46,7 +46,7 @@ def export(
     checkpoint = run.latest_checkpoint()
     if checkpoint is None:
         raise FileNotFoundError(f"{run.path} has no checkpoint to export: train it first")
-    settings = network_config(config.arch, config.width)
+    settings = network_config(config)
     network = build_network(config.arch, settings, config.size)
     step = run.restore_checkpoint(checkpoint, {GENERATOR_GROUPS[config.arch]: network.weights})
     records = run.read_log()

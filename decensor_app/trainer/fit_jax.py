@@ -44,7 +44,9 @@ class JaxGatedConvTrainer:
     def __init__(self, config: FitConfig) -> None:
         self.config = config
         self.width = config.width or PAPER_WIDTH
-        self.generator, self.discriminator = build_gated_conv(self.width, config.size)
+        self.generator, self.discriminator = build_gated_conv(
+            self.width, config.size, config.discriminator_width, residual=config.prefill
+        )
         self.g_optimizer = keras.optimizers.Adam(config.learning_rate, beta_1=0.5, beta_2=0.999)
         self.d_optimizer = keras.optimizers.Adam(config.learning_rate, beta_1=0.5, beta_2=0.999)
         self.g_optimizer.build(self.generator.trainable_variables)

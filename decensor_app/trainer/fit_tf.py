@@ -158,7 +158,9 @@ class GatedConvTrainer(Trainer):
         from decensor_app.networks.gated_conv import PAPER_WIDTH
 
         self.width = config.width or PAPER_WIDTH
-        self.generator, self.discriminator = build_gated_conv(self.width, config.size)
+        self.generator, self.discriminator = build_gated_conv(
+            self.width, config.size, config.discriminator_width, residual=config.prefill
+        )
         self.g_optimizer = _optimizer(config.learning_rate, 0.5, 0.999, policy)
         self.d_optimizer = _optimizer(config.learning_rate, 0.5, 0.999, policy)
         self.g_optimizer.build(self.generator.trainable_variables)

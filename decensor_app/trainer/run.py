@@ -39,6 +39,9 @@ class FitConfig:
     precision: str = "auto"  # auto: mixed on GPUs and TPUs, float32 on CPUs
     learning_rate: float = 1e-4
     gan_weight: float = 1.0
+    discriminator_width: int = 64
+    # gated-conv: residual generator over a classical restoration (GatedConvGenerator.residual)
+    prefill: bool = False
     checkpoint_every: int = 500
     keep_checkpoints: int = 3
     log_every: int = 10
@@ -53,7 +56,9 @@ class FitConfig:
     phase: str = "auto"  # edgeconnect: edge, inpaint, joint, or auto (thirds of the steps)
 
     # Settings a resumed run must share with the run it continues.
-    FIXED = ("arch", "censor", "size", "width", "seed", "batch")
+    FIXED = (
+        "arch", "censor", "size", "width", "seed", "batch", "discriminator_width", "prefill"
+    )  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
