@@ -27,12 +27,15 @@ from decensor_app.imaging import (
     save_picture,
 )
 from decensor_app.masks import green_mask, near_green_count, paint_green
-from decensor_app.planning import RestorationPlan, make_patch, paste_patch, plan_restoration
+from decensor_app.mosaic import MosaicGrid, estimate_grid
+from decensor_app.planning import Crop, RestorationPlan, make_patch, paste_patch, plan_restoration
 
 #: Extensions accepted for originals (mosaic mode), in order of preference.
 ORIGINAL_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp")
 VARIATION_COUNTS = (1, 2, 4)
 
+#: A detected mosaic: (HxW bool mask, its grid in picture pixels).
+KnownGrid = tuple[np.ndarray, MosaicGrid]
 Status = Literal["restored", "detected", "skipped", "failed", "cancelled"]
 
 
@@ -175,6 +178,7 @@ def restore_image(
     original: np.ndarray | None = None,
     on_region: Callable[[int, int], None] | None = None,
     cancel: CancelToken | None = None,
+    known_grids: Sequence[KnownGrid] = (),
 ) -> np.ndarray:
     """Restore every hole pixel of a picture.
 
@@ -185,12 +189,16 @@ def restore_image(
         original: mosaic mode: HxWx3 uint8 whose hole pixels hold the mosaic; None for bars.
         on_region: called with (regions done, region count) after each engine call.
         cancel: checked before each engine call.
+        known_grids: mosaic mode: grids found by detection, each with its HxW bool mask;
+            regions they do not cover get a grid estimated at full resolution.
 
     Returns:
         HxWx3 uint8: ``rgb`` with every hole pixel replaced, all others bit-identical.
     """
     plan = plan_restoration(hole, engine.native_size)
-    return restore_variations(rgb, hole, plan, engine, original, (1,), on_region, cancel)[0]
+    return restore_variations(
+        rgb, hole, plan, engine, original, (1,), on_region, cancel, known_grids
+    )[0]
 
 
 def restore_variations(
@@ -202,11 +210,13 @@ def restore_variations(
     variations: Sequence[int] = (1,),
     on_region: Callable[[int, int], None] | None = None,
     cancel: CancelToken | None = None,
+    known_grids: Sequence[KnownGrid] = (),
 ) -> list[np.ndarray]:
     """:func:`restore_image` for several variations at once, one result per variation.
 
     A variation is DeepCreamPy's flip of the engine's input (see :func:`flip`); it is applied to
     each patch, so all variations share one plan and each engine call gets them as one batch.
+    In mosaic mode each call also gets the mosaic's grid (:func:`mosaic_grid`), in its pixels.
     """
     results = [np.array(rgb, dtype=np.uint8, order="C") for _ in variations]
     pending = hole.copy()
@@ -215,8 +225,12 @@ def restore_variations(
         if cancel is not None:
             cancel.check()
         crop = patch_plan.crop
+        rows, cols = crop.slices
+        paste = np.isin(plan.labels[rows, cols], patch_plan.labels)
+        grid = None if original is None else mosaic_grid(original, crop, paste, known_grids)
         patches = [
-            make_patch(result, pending, original, crop, engine.native_size) for result in results
+            make_patch(result, pending, original, crop, engine.native_size, grid)
+            for result in results
         ]
         outputs = engine.restore_batch(
             [flip(patch.image, v) for patch, v in zip(patches, variations, strict=True)],
@@ -225,9 +239,11 @@ def restore_variations(
                 None if patch.original is None else flip(patch.original, v)
                 for patch, v in zip(patches, variations, strict=True)
             ],
+            [
+                flip_grid(patch.grid, v, patch.hole.shape)
+                for patch, v in zip(patches, variations, strict=True)
+            ],
         )
-        rows, cols = crop.slices
-        paste = np.isin(plan.labels[rows, cols], patch_plan.labels)
         for result, patch, output, v in zip(results, patches, outputs, variations, strict=True):
             paste_patch(flip(output, v), patch, crop, result, paste)
         pending[rows, cols][paste] = False
@@ -235,6 +251,52 @@ def restore_variations(
         if on_region is not None:
             on_region(done, len(plan.regions))
     return results
+
+
+def mosaic_grid(
+    original: np.ndarray, crop: Crop, region: np.ndarray, known_grids: Sequence[KnownGrid] = ()
+) -> MosaicGrid | None:
+    """The grid (picture pixels) of the mosaic a patch restores.
+
+    Args:
+        original: HxWx3 uint8, the picture with the mosaic.
+        crop: the patch's crop.
+        region: crop-sized bool, the hole pixels the patch restores.
+        known_grids: (HxW bool mask, grid) from detection; the one covering most of ``region``
+            wins.
+
+    Returns:
+        The grid, or None where none is known and none can be estimated at full resolution.
+    """
+    rows, cols = crop.slices
+    overlaps = [
+        (int(np.count_nonzero(mask[rows, cols] & region)), grid) for mask, grid in known_grids
+    ]
+    if overlaps:
+        covered, grid = max(overlaps, key=lambda item: item[0])
+        if covered:
+            return grid
+    found = estimate_grid(original[rows, cols], region)
+    if found is None:
+        return None
+    block = found.block
+    return MosaicGrid(block, (found.offset_x + crop.x) % block, (found.offset_y + crop.y) % block)
+
+
+def flip_grid(grid: MosaicGrid | None, variation: int, shape: tuple[int, ...]) -> MosaicGrid | None:
+    """``grid`` of an HxW patch, as it lies on ``flip(patch, variation)``.
+
+    A block boundary at column x (between x - 1 and x) lands between W - 1 - x and W - x.
+    """
+    if grid is None:
+        return None
+    height, width = shape[:2]
+    offset_x, offset_y = grid.offset_x, grid.offset_y
+    if variation in (2, 4):
+        offset_x = (width - offset_x) % grid.block
+    if variation in (3, 4):
+        offset_y = (height - offset_y) % grid.block
+    return MosaicGrid(grid.block, offset_x, offset_y)
 
 
 def flip(pixels: np.ndarray, variation: int) -> np.ndarray:
@@ -328,8 +390,10 @@ def restore_file(
     picture = _load(input_path, options.max_pixels)
     base = picture
     if options.auto_mask:
-        hole, detections = detected_mask(picture.rgb8)
-        regions = _restore_hole(picture, hole, options, engine, outputs, on_progress, cancel)
+        hole, detections, known_grids = detected_mask(picture.rgb8)
+        regions = _restore_hole(
+            picture, hole, options, engine, outputs, on_progress, cancel, known_grids
+        )
         return regions, detections
     if options.censor == "mosaic":
         original_path = find_original(input_path, options.original_dir)
@@ -350,8 +414,11 @@ def restore_file(
     return _restore_hole(base, hole, options, engine, outputs, on_progress, cancel), None
 
 
-def detected_mask(rgb: np.ndarray) -> tuple[np.ndarray, list[dict[str, object]]]:
-    """Mosaics found in ``rgb`` (HxWx3 uint8): (HxW bool mask, per-region JSON records).
+def detected_mask(
+    rgb: np.ndarray,
+) -> tuple[np.ndarray, list[dict[str, object]], list[KnownGrid]]:
+    """Mosaics found in ``rgb`` (HxWx3 uint8): (HxW bool mask, per-region JSON records,
+    per-region (mask, grid)).
 
     Raises:
         FileError: no mosaic found.
@@ -363,7 +430,11 @@ def detected_mask(rgb: np.ndarray) -> tuple[np.ndarray, list[dict[str, object]]]
         raise FileError(
             "no mosaic found: paint it green instead (or check that its blocks are visible)"
         )
-    return detection_mask(regions, rgb.shape[:2]), [region.to_json() for region in regions]
+    return (
+        detection_mask(regions, rgb.shape[:2]),
+        [region.to_json() for region in regions],
+        [(region.mask, region.grid) for region in regions],
+    )
 
 
 def _restore_hole(
@@ -374,6 +445,7 @@ def _restore_hole(
     outputs: list[Path],
     on_progress: Callable[[int, int], None] | None,
     cancel: CancelToken | None,
+    known_grids: Sequence[KnownGrid] = (),
 ) -> int:
     """Restore ``hole`` of ``base`` into ``outputs``; returns the number of regions."""
     base_rgb = base.rgb8
@@ -389,6 +461,7 @@ def _restore_hole(
         variations,
         on_region=on_progress,
         cancel=cancel,
+        known_grids=known_grids,
     )
     region_count = len(plan.regions)
     del plan, mosaic, base_rgb  # full-size arrays; big pictures need the memory for encoding
@@ -415,7 +488,7 @@ def detect_file(input_path: Path, options: BatchOptions, output: Path) -> list[d
         FileError: unreadable, or no mosaic found.
     """
     picture = _load(input_path, options.max_pixels)
-    hole, regions = detected_mask(picture.rgb8)
+    hole, regions, _ = detected_mask(picture.rgb8)
     try:
         save_picture(output, paint_green(picture, hole))
     except PictureError as error:

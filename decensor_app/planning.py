@@ -15,11 +15,14 @@ import cv2
 import numpy as np
 
 from decensor_app.masks import Region, find_regions
+from decensor_app.mosaic import MosaicGrid
 
 #: Context around a region, as a factor of its longer side (DeepCreamPy's habit, kept).
 CONTEXT_FACTOR = 1.5
 #: Smallest context margin in pixels for engines that run at full resolution.
 MIN_CONTEXT_MARGIN = 16
+#: Smallest mosaic block, in working pixels, for which a patch keeps the mosaic's grid.
+MIN_PATCH_BLOCK = 2
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,8 @@ class Patch:
         original: SxSx3 uint8 mosaic pixels, or None (bar mode).
         content_width, content_height: the scaled crop inside the patch; the rest is padding.
         scale: working size / picture size (<= 1).
+        grid: the mosaic's grid in the patch's pixels, or None (bar mode, unknown grid, or
+            blocks under :data:`MIN_PATCH_BLOCK` working pixels).
     """
 
     image: np.ndarray
@@ -134,6 +139,37 @@ class Patch:
     content_width: int
     content_height: int
     scale: float
+    grid: MosaicGrid | None = None
+
+
+def patch_scale_and_grid(
+    crop: Crop, native_size: int | None, grid: MosaicGrid | None
+) -> tuple[float, MosaicGrid | None]:
+    """The working scale of ``crop`` and the mosaic grid (picture pixels) in patch pixels.
+
+    Without a grid, the crop is scaled down to fit the native size. With one, the scale is
+    lowered a little further so that a block becomes a whole number of working pixels: the
+    blocks then land on an integer grid, as in training, instead of a fractional one the
+    engine could not estimate. The offsets become relative to the crop (rounded when scaled).
+    """
+    scale = 1.0
+    if native_size is not None:
+        scale = min(1.0, native_size / max(crop.width, crop.height))
+    if grid is None:
+        return scale, None
+    offset_x, offset_y = (
+        (grid.offset_x - crop.x) % grid.block,
+        (grid.offset_y - crop.y) % grid.block,
+    )
+    if scale == 1.0:
+        return scale, MosaicGrid(grid.block, offset_x, offset_y)
+    block = math.floor(grid.block * scale)
+    if block < MIN_PATCH_BLOCK:
+        return scale, None
+    scale = block / grid.block
+    return scale, MosaicGrid(
+        block, round(offset_x * scale) % block, round(offset_y * scale) % block
+    )
 
 
 def _scale_down(pixels: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -152,6 +188,7 @@ def make_patch(
     original: np.ndarray | None,
     crop: Crop,
     native_size: int | None,
+    grid: MosaicGrid | None = None,
 ) -> Patch:
     """Cut, scale and pad the engine's input for ``crop``.
 
@@ -162,14 +199,14 @@ def make_patch(
         original: HxWx3 uint8 mosaic pixels, or None.
         crop: from :func:`plan_patches`.
         native_size: the engine's patch side, or None for full resolution.
+        grid: mosaic mode: the mosaic's grid in picture pixels, if known
+            (see :func:`patch_scale_and_grid`).
     """
     rows, cols = crop.slices
     image = rgb[rows, cols]
     hole = pending[rows, cols]
     mosaic = original[rows, cols] if original is not None else None
-    scale = 1.0
-    if native_size is not None:
-        scale = min(1.0, native_size / max(crop.width, crop.height))
+    scale, patch_grid = patch_scale_and_grid(crop, native_size, grid)
     if scale < 1.0:
         size = (max(1, round(crop.width * scale)), max(1, round(crop.height * scale)))
         image = _scale_down(image, size)
@@ -188,7 +225,9 @@ def make_patch(
     image[hole] = 0
     if mosaic is not None:
         mosaic = np.ascontiguousarray(mosaic)
-    return Patch(image, np.ascontiguousarray(hole), mosaic, content_width, content_height, scale)
+    return Patch(
+        image, np.ascontiguousarray(hole), mosaic, content_width, content_height, scale, patch_grid
+    )
 
 
 def paste_patch(

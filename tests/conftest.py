@@ -19,6 +19,7 @@ from PIL import Image
 
 from decensor_app.engines import Engine, ModelInfo
 from decensor_app.masks import GREEN
+from decensor_app.mosaic import MosaicGrid
 from decensor_app.pipeline import BatchOptions
 
 FILL = np.array([255, 0, 255], np.uint8)
@@ -31,6 +32,7 @@ class FillEngine(Engine):
         self.native_size = native_size
         self.info = ModelInfo("fill", "test", ("bar", "mosaic"), 0, "fills holes")
         self.patches: list[tuple[np.ndarray, np.ndarray]] = []
+        self.grids: list[MosaicGrid | None] = []
         self.batch_sizes: list[int] = []
 
     def restore_batch(
@@ -38,14 +40,20 @@ class FillEngine(Engine):
         images: list[np.ndarray],
         holes: list[np.ndarray],
         originals: list[np.ndarray | None],
+        grids: list[MosaicGrid | None] | None = None,
     ) -> list[np.ndarray]:
         self.batch_sizes.append(len(images))
-        return super().restore_batch(images, holes, originals)
+        return super().restore_batch(images, holes, originals, grids)
 
     def restore(
-        self, image: np.ndarray, hole: np.ndarray, original: np.ndarray | None = None
+        self,
+        image: np.ndarray,
+        hole: np.ndarray,
+        original: np.ndarray | None = None,
+        grid: MosaicGrid | None = None,
     ) -> np.ndarray:
         self.patches.append((image.copy(), hole.copy()))
+        self.grids.append(grid)
         out = image.copy()
         out[hole] = FILL
         return out

@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from decensor_app.masks import Region, exact_green, find_regions
-from decensor_app.pipeline import restore_image
-from decensor_app.planning import context_crop, plan_patches
+from decensor_app.mosaic import MosaicGrid, pixelate
+from decensor_app.pipeline import flip, flip_grid, restore_image
+from decensor_app.planning import context_crop, patch_scale_and_grid, plan_patches
 from tests.conftest import FILL, FillEngine, box, paint, scene
 
 
@@ -97,3 +98,65 @@ def test_a_later_region_sees_the_restored_pixels_of_an_earlier_one() -> None:
     known = second_image[~second_hole]
     assert (known == FILL).all(axis=-1).any()
     assert not (known == 0).all(axis=-1).any()
+
+
+# --- mosaic grids ---------------------------------------------------------------------------
+
+
+def _mosaic(width: int, height: int, grid: MosaicGrid, hole: np.ndarray) -> np.ndarray:
+    picture = scene(width, height, seed=5)
+    return np.where(hole[..., None], pixelate(picture, grid), picture).astype(np.uint8)
+
+
+def test_a_mosaic_patch_gets_the_grid_and_keeps_blocks_on_whole_working_pixels() -> None:
+    grid = MosaicGrid(10, 3, 7)
+    hole = box(600, 700, 53, 47, 400, 300)
+    original = _mosaic(700, 600, grid, hole)
+    engine = FillEngine(128)
+    restore_image(np.where(hole[..., None], 0, original), hole, engine, original)
+    (image, seen_hole), patch_grid = engine.patches[0], engine.grids[0]
+    # The crop (about 600 px) scaled to fit 128 px would make blocks 2.1 px wide; the patch
+    # is scaled to blocks of exactly 2 px instead, and its grid says where they lie.
+    assert patch_grid is not None and patch_grid.block == 2
+    scale, planned = patch_scale_and_grid(context_crop(find_regions(hole)[1][0], 700, 600, 128),
+                                          128, grid)  # fmt: skip
+    assert planned == patch_grid and scale == pytest.approx(0.2)
+    assert image.shape == (128, 128, 3) and seen_hole.any()
+
+
+def test_a_full_resolution_patch_gets_the_grid_relative_to_its_crop() -> None:
+    grid = MosaicGrid(8, 5, 2)
+    hole = box(200, 240, 60, 50, 96, 80)
+    original = _mosaic(240, 200, grid, hole)
+    engine = FillEngine(None)
+    restore_image(np.where(hole[..., None], 0, original), hole, engine, original)
+    crop = context_crop(find_regions(hole)[1][0], 240, 200, None)
+    assert engine.grids == [MosaicGrid(8, (5 - crop.x) % 8, (2 - crop.y) % 8)]
+    # The grid is right: re-pixelating the crop on it reproduces the mosaic in the hole.
+    rows, cols = crop.slices
+    repixelated = pixelate(original[rows, cols], engine.grids[0])
+    inner = cv2.erode(hole.view(np.uint8), np.ones((17, 17), np.uint8)).view(bool)[rows, cols]
+    assert np.array_equal(repixelated[inner], original[rows, cols][inner])
+
+
+def test_detected_grids_take_precedence_and_bar_mode_gets_none() -> None:
+    hole = box(200, 240, 60, 50, 96, 80)
+    original = _mosaic(240, 200, MosaicGrid(8, 5, 2), hole)
+    engine = FillEngine(None)
+    told = MosaicGrid(16, 0, 0)
+    restore_image(original, hole, engine, original, known_grids=[(hole, told)])
+    crop = context_crop(find_regions(hole)[1][0], 240, 200, None)
+    assert engine.grids == [MosaicGrid(16, -crop.x % 16, -crop.y % 16)]
+    bar = FillEngine(None)
+    restore_image(original, hole, bar)
+    assert bar.grids == [None]
+
+
+@pytest.mark.parametrize("variation", [1, 2, 3, 4])
+def test_a_flipped_patch_gets_the_flipped_grid(variation: int) -> None:
+    picture = scene(45, 38, seed=2)
+    grid = MosaicGrid(7, 3, 5)
+    flipped = flip_grid(grid, variation, picture.shape)
+    assert np.array_equal(
+        pixelate(flip(picture, variation), flipped), flip(pixelate(picture, grid), variation)
+    )

@@ -369,9 +369,11 @@ def test_build_fit_resume_export_evaluate_chain_from_the_command_line(tmp_path: 
     steps = [
         ("build-dataset", "--images", str(pictures), "--out", "data", "--patch-size", "64"),
         ("fit", "--arch", "gated-conv", "--censor", "mosaic", "--data", "data", "--out", "run",
-         "--steps", "2", "--batch", "2", "--size", "64", "--width", "8"),
+         "--steps", "2", "--batch", "2", "--size", "64", "--width", "8", "--prefill",
+         "--discriminator-width", "8"),
         ("fit", "--arch", "gated-conv", "--censor", "mosaic", "--data", "data", "--out", "run",
-         "--steps", "4", "--batch", "2", "--size", "64", "--width", "8"),
+         "--steps", "4", "--batch", "2", "--size", "64", "--width", "8", "--prefill",
+         "--discriminator-width", "8"),
         ("export", "--run", "run", "--name", "chain", "--models-dir", "models"),
         ("evaluate", "--model", "chain", "--models-dir", "models", "--data", "data",
          "--json", "eval/report.json", "--grid", "eval/grid.png"),
@@ -381,13 +383,34 @@ def test_build_fit_resume_export_evaluate_chain_from_the_command_line(tmp_path: 
         assert result.returncode == 0, (args, result.stderr[-2000:])
     report = json.loads((tmp_path / "eval" / "report.json").read_text())
     assert set(report["methods"]) == {
-        "chain", "block-means-bicubic", "block-means-lanczos", "opencv-telea"
+        "chain", "chain (true grid)", "chain (no grid)", "block-means-bicubic",
+        "block-means-lanczos", "opencv-telea",
     }  # fmt: skip
     assert report["censor"] == "mosaic" and report["patches"] > 0
     assert "| block-means-lanczos |" in (tmp_path / "eval" / "report.md").read_text()
     grid = Image.open(tmp_path / "eval" / "grid.png")
-    assert grid.width == 64 * 6  # input, 4 methods, truth
+    assert grid.width == 64 * 4  # input, ours, the Lanczos baseline, truth
     assert json.loads((tmp_path / "models" / "chain.json").read_text())["training"]["steps"] == 4
+
+
+def test_evaluate_scores_a_mosaic_model_with_estimated_true_and_no_grid(
+    dataset: Path, tmp_path: Path
+) -> None:
+    """An untrained residual model returns its block-means fill: with the true grid it equals
+    the Lanczos baseline, with the estimated grid nearly, and without a grid it is worse."""
+    from decensor_app.engines.generators import build_network, write_model
+    from decensor_app.trainer.evaluate import evaluate
+
+    config = {"cnum": 8, "residual": True}
+    write_model(
+        build_network("gated-conv", config, PATCH), tmp_path, "fresh", "gated-conv", config,
+        ["mosaic"], PATCH,
+    )  # fmt: skip
+    report = evaluate("fresh", dataset, "mosaic", tmp_path, limit=12)
+    psnr_of = {name: values["all"]["psnr_hole"] for name, values in report["methods"].items()}
+    assert psnr_of["fresh (true grid)"] == pytest.approx(psnr_of["block-means-lanczos"], abs=0.05)
+    assert psnr_of["fresh"] > psnr_of["fresh (no grid)"]
+    assert psnr_of["fresh (true grid)"] > psnr_of["fresh (no grid)"] + 0.5
 
 
 def test_missing_dataset_is_a_clear_error(tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ from typing import Literal
 
 import numpy as np
 
+from decensor_app.mosaic import MosaicGrid
+
 CensorType = Literal["bar", "mosaic"]
 CENSOR_TYPES: tuple[CensorType, ...] = ("bar", "mosaic")
 
@@ -48,7 +50,11 @@ class Engine(abc.ABC):
 
     @abc.abstractmethod
     def restore(
-        self, image: np.ndarray, hole: np.ndarray, original: np.ndarray | None = None
+        self,
+        image: np.ndarray,
+        hole: np.ndarray,
+        original: np.ndarray | None = None,
+        grid: MosaicGrid | None = None,
     ) -> np.ndarray:
         """Fill the hole.
 
@@ -57,6 +63,10 @@ class Engine(abc.ABC):
             hole: HxW bool, True = hole; at least one pixel is False.
             original: mosaic mode only: HxWx3 uint8 RGB whose hole pixels hold the mosaic
                 (outside the hole it equals ``image``); None in bar mode.
+            grid: mosaic mode: the mosaic's block size and offset in this patch's pixels
+                (from detection, or estimated by the pipeline at full resolution); None: the
+                engine estimates it from ``original`` if it needs it. ``MosaicGrid(1)`` says
+                that no block structure is known (each pixel its own block).
 
         Returns:
             HxWx3 uint8 RGB; only its hole pixels are used by the caller.
@@ -67,15 +77,17 @@ class Engine(abc.ABC):
         images: list[np.ndarray],
         holes: list[np.ndarray],
         originals: list[np.ndarray | None],
+        grids: list[MosaicGrid | None] | None = None,
     ) -> list[np.ndarray]:
         """:meth:`restore` for several patches of one size (e.g. the variations of a region).
 
         Engines that run faster on batches (the generators) override this; the result must
         equal restoring each patch alone.
         """
+        grids = grids or [None] * len(images)
         return [
-            self.restore(image, hole, original)
-            for image, hole, original in zip(images, holes, originals, strict=True)
+            self.restore(image, hole, original, grid)
+            for image, hole, original, grid in zip(images, holes, originals, grids, strict=True)
         ]
 
     def supports(self, censor: CensorType) -> bool:

@@ -56,13 +56,17 @@ class InpaintEngine(Engine):
         self.info = ModelInfo(name, architecture, ("bar",), 0, description)
 
     def restore(
-        self, image: np.ndarray, hole: np.ndarray, original: np.ndarray | None = None
+        self,
+        image: np.ndarray,
+        hole: np.ndarray,
+        original: np.ndarray | None = None,
+        grid: MosaicGrid | None = None,
     ) -> np.ndarray:
         return cv2.inpaint(image, hole.view(np.uint8), INPAINT_RADIUS, self._method)
 
 
 class BlockMeanEngine(Engine):
-    """Mosaic restoration: :func:`block_means_fill` with a grid estimated per patch."""
+    """Mosaic restoration: :func:`block_means_fill` on the given grid (else estimated)."""
 
     native_size = None
 
@@ -72,11 +76,15 @@ class BlockMeanEngine(Engine):
         self.info = ModelInfo(name, f"block-means-{kind}", ("mosaic",), 0, description)
 
     def restore(
-        self, image: np.ndarray, hole: np.ndarray, original: np.ndarray | None = None
+        self,
+        image: np.ndarray,
+        hole: np.ndarray,
+        original: np.ndarray | None = None,
+        grid: MosaicGrid | None = None,
     ) -> np.ndarray:
         if original is None:
             raise ValueError("the mosaic engine needs the original (mosaic) pixels")
-        return block_means_fill(original, hole, interpolation=self._interpolation)
+        return block_means_fill(original, hole, grid, self._interpolation)
 
 
 def builtin_engines() -> list[Engine]:

@@ -17,6 +17,7 @@ import numpy as np
 
 from decensor_app.engines.base import CensorType, Engine, EngineError
 from decensor_app.engines.manifest import Manifest, sha256_file
+from decensor_app.mosaic import MosaicGrid
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter
 
@@ -112,16 +113,22 @@ class GeneratorEngine(Engine):
             ) from error
 
     def restore(
-        self, image: np.ndarray, hole: np.ndarray, original: np.ndarray | None = None
+        self,
+        image: np.ndarray,
+        hole: np.ndarray,
+        original: np.ndarray | None = None,
+        grid: MosaicGrid | None = None,
     ) -> np.ndarray:
-        return self.restore_batch([image], [hole], [original])[0]
+        return self.restore_batch([image], [hole], [original], [grid])[0]
 
     def restore_batch(
         self,
         images: list[np.ndarray],
         holes: list[np.ndarray],
         originals: list[np.ndarray | None],
+        grids: list[MosaicGrid | None] | None = None,
     ) -> list[np.ndarray]:
+        grids = grids or [None] * len(images)
         results: list[np.ndarray] = []
         for start in range(0, len(images), MAX_BATCH):
             chunk = slice(start, start + MAX_BATCH)
@@ -131,12 +138,19 @@ class GeneratorEngine(Engine):
             hole = _stack([h[..., None] for h in holes[chunk]], padded).astype(np.float32)
             chunk_originals = originals[chunk]
             original = None if chunk_originals[0] is None else _stack(list(chunk_originals), padded)
-            output = self._run(image, hole, original)
+            chunk_grids = grids[chunk] + grids[chunk][-1:] * (padded - count)
+            output = self._run(image, hole, original, chunk_grids)
             results.extend(list(output[:count]))
         return results
 
-    def _run(self, image: np.ndarray, hole: np.ndarray, original: np.ndarray | None) -> np.ndarray:
-        """NxSxSx3 uint8, NxSxSx1 float32 (1 = hole), mosaic or None -> NxSxSx3 uint8."""
+    def _run(
+        self,
+        image: np.ndarray,
+        hole: np.ndarray,
+        original: np.ndarray | None,
+        grids: list[MosaicGrid | None],
+    ) -> np.ndarray:
+        """NxSxSx3 uint8, NxSxSx1 float32 (1 = hole), mosaic or None, N grids -> NxSxSx3 uint8."""
         raise NotImplementedError
 
 
@@ -163,7 +177,13 @@ class GatedConvEngine(GeneratorEngine):
 
     architecture = "gated-conv"
 
-    def _run(self, image: np.ndarray, hole: np.ndarray, original: np.ndarray | None) -> np.ndarray:
+    def _run(
+        self,
+        image: np.ndarray,
+        hole: np.ndarray,
+        original: np.ndarray | None,
+        grids: list[MosaicGrid | None],
+    ) -> np.ndarray:
         scaled = image.astype(np.float32) / 127.5 - 1.0
         holes = hole[..., 0] > 0
         if self.manifest.config.get("residual"):
@@ -171,7 +191,7 @@ class GatedConvEngine(GeneratorEngine):
                 [
                     telea_fill(image[i], holes[i])
                     if original is None
-                    else block_means_fill(original[i], holes[i])
+                    else block_means_fill(original[i], holes[i], grids[i])
                     for i in range(len(image))
                 ]
             )
@@ -189,7 +209,14 @@ class EdgeConnectEngine(GeneratorEngine):
 
     architecture = "edgeconnect"
 
-    def _run(self, image: np.ndarray, hole: np.ndarray, original: np.ndarray | None) -> np.ndarray:
+    def _run(
+        self,
+        image: np.ndarray,
+        hole: np.ndarray,
+        original: np.ndarray | None,
+        grids: list[MosaicGrid | None],
+    ) -> np.ndarray:
+        del grids  # EdgeConnect sees the mosaic pixels as they are
         holes = hole[..., 0] > 0
         rgb = image if original is None else np.where(holes[..., None], original, image)
         edges = np.stack([canny_edges(rgb[i], holes[i]) for i in range(len(rgb))])[..., None]

@@ -2,9 +2,11 @@
 
 Bar task: free-form and bar masks bucketed by hole ratio (10-20, 20-30, 30-40, 40-50 %),
 baselines OpenCV Telea and Navier-Stokes. Mosaic task: blocks of 4, 6, 8, 12, 16, 24 px on a grid
-aligned to the patch origin, baselines the block means upscaled bicubically and with Lanczos
-(from the true grid) and OpenCV Telea. Every method sees the same inputs (masks are seeded per
-patch) through the same engine interface; results are composited into the known pixels.
+with a random offset, baselines the block means upscaled bicubically and with Lanczos (from the
+true grid) and OpenCV Telea; a mosaic model is scored three ways: with the grid estimated from the
+mosaic (as the app does), given the true grid, and given no grid (block size 1: the mosaic's
+pixels as they are). Every method sees the same inputs (masks are seeded per patch) through the
+same engine interface; results are composited into the known pixels.
 
 Scores: PSNR (from the mean squared error pooled over a bucket's patches) and SSIM (mean of
 patches) in the hole and over the whole patch, mean L1 in the hole, and for
@@ -19,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import cv2
 import numpy as np
@@ -112,17 +114,29 @@ def make_cases(files: list[Path], size: int, censor: CensorType, seed: int) -> l
         else:
             block = MOSAIC_BLOCKS[(index // 2) % len(MOSAIC_BLOCKS)]
             hole = sample_mask(rng, size, size, kind, (0.1, 0.5))
-            grid = MosaicGrid(block)
+            grid = MosaicGrid(block, int(rng.integers(block)), int(rng.integers(block)))
             censored = apply_censor(truth, hole, Censor("mosaic", grid))
             cases.append(Case(truth, hole, censored, f"block {block}", grid))
     return cases
 
 
 Method = Callable[[list[Case]], list[np.ndarray]]
+GridSource = Literal["estimated", "true", "none"]
+#: What a mosaic model is told about the grid, per :data:`GridSource`.
+GRID_LABELS = {"true": "true grid", "none": "no grid"}
 
 
-def engine_method(engine: Engine, censor: CensorType) -> Method:
-    """Run ``engine`` on cases through the engine interface, in batches."""
+def engine_method(engine: Engine, censor: CensorType, grids: GridSource = "estimated") -> Method:
+    """Run ``engine`` on cases through the engine interface, in batches.
+
+    ``grids`` (mosaics): "estimated" lets the engine estimate the grid from the mosaic, "true"
+    passes the synthesis grid, "none" passes block size 1 (no block structure known).
+    """
+
+    def grid_of(case: Case) -> MosaicGrid | None:
+        if grids == "true":
+            return case.grid
+        return MosaicGrid(1) if grids == "none" else None
 
     def run(cases: list[Case]) -> list[np.ndarray]:
         outputs: list[np.ndarray] = []
@@ -130,7 +144,11 @@ def engine_method(engine: Engine, censor: CensorType) -> Method:
             chunk = cases[start : start + BATCH]
             images = [np.where(c.hole[..., None], 0, c.censored).astype(np.uint8) for c in chunk]
             originals = [c.censored if censor == "mosaic" else None for c in chunk]
-            outputs.extend(engine.restore_batch(images, [c.hole for c in chunk], originals))
+            outputs.extend(
+                engine.restore_batch(
+                    images, [c.hole for c in chunk], originals, [grid_of(c) for c in chunk]
+                )
+            )
         return outputs
 
     return run
@@ -168,6 +186,9 @@ def evaluate(
     size = engine.native_size or int(Image.open(files[0]).size[0])
     cases = make_cases(files, size, censor, seed)
     methods: dict[str, Method] = {model: engine_method(engine, censor)}
+    if censor == "mosaic":
+        for source, label in GRID_LABELS.items():
+            methods[f"{model} ({label})"] = engine_method(engine, censor, source)  # type: ignore[arg-type]
     if censor == "bar":
         methods["opencv-telea"] = engine_method(load_engine("telea", "bar"), "bar")
         methods["opencv-navier-stokes"] = engine_method(load_engine("navier-stokes", "bar"), "bar")
@@ -205,7 +226,16 @@ def evaluate(
         },
     }
     if grid_path is not None:
-        write_grid(grid_path, cases[:grid_examples], results_by_method)
+        # Input / ours / the strongest baseline / truth, for cases spread over the buckets.
+        baseline = "opencv-telea" if censor == "bar" else "block-means-lanczos"
+        shown = {name: results_by_method[name] for name in (model, baseline)}
+        step = max(1, len(cases) // grid_examples)
+        picked = list(range(0, len(cases), step))[:grid_examples]
+        write_grid(
+            grid_path,
+            [cases[i] for i in picked],
+            {name: [results[i] for i in picked] for name, results in shown.items()},
+        )
     return report
 
 
