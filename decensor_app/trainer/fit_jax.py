@@ -87,7 +87,9 @@ class JaxGatedConvTrainer:
                 training=True,
             )  # fmt: skip
             real, fake = ops.split(ops.cast(scores, "float32"), 2, axis=0)
-            reconstruction = losses.l1(coarse, truth) + losses.l1(refined, truth)
+            reconstruction = losses.gated_conv_reconstruction(
+                coarse, refined, truth, mask, self.config.prefill
+            )
             adversarial = losses.hinge_generator(fake)
             g_loss = ops.mean(reconstruction + gan_weight * adversarial)
             d_loss = ops.mean(losses.hinge_discriminator(real, fake))

@@ -186,7 +186,9 @@ class GatedConvTrainer(Trainer):
                 training=True,
             )
             real, fake = ops.split(ops.cast(scores, "float32"), 2, axis=0)
-            reconstruction = losses.l1(coarse, truth) + losses.l1(refined, truth)
+            reconstruction = losses.gated_conv_reconstruction(
+                coarse, refined, truth, mask, self.config.prefill
+            )
             adversarial = losses.hinge_generator(fake)
             g_loss = _average(reconstruction + self.config.gan_weight * adversarial, batch)
             d_loss = _average(losses.hinge_discriminator(real, fake), batch)
