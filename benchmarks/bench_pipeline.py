@@ -19,14 +19,15 @@ After each timed run the output is checked (no exact green left, pixels outside 
 bit-identical, the expected region count); the check is not timed and comes after the peak
 memory reading.
 
-Cases: ``2048`` (2048x2048, 5 regions of 60-300 px) and ``8000`` (8000x8000, 3 regions of
-200-1000 px).
+Cases: ``1024`` (1024x1024, 3 regions of 80-240 px), ``2048`` (2048x2048, 5 regions of
+60-300 px) and ``8000`` (8000x8000, 3 regions of 200-1000 px).
 
 Run from the repository root::
 
     .venv/bin/python benchmarks/bench_pipeline.py                  # both cases, one run each
     .venv/bin/python benchmarks/bench_pipeline.py --cases 8000 --repeat 3 --json result.json
     .venv/bin/python benchmarks/bench_pipeline.py --cases 8000 --profile   # + cProfile top 8
+    .venv/bin/python benchmarks/bench_pipeline.py --cases 1024 --model gated-conv-bar --repeat 3
 
 ``--profile [N]`` adds one cProfiled run per case (not in the table) and prints its top N
 cumulative entries on stderr. The markdown table goes to stdout, progress to stderr.
@@ -86,6 +87,8 @@ class Case:
 
 
 CASES: dict[int, Case] = {
+    # The learned models' yardstick (issue 6): a typical picture with three censor bars.
+    1024: Case(1024, regions=3, min_side=80, max_side=240),
     2048: Case(2048, regions=5, min_side=60, max_side=300),
     8000: Case(8000, regions=3, min_side=200, max_side=1000),
 }

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 
 # Qt widgets run offscreen in tests (CI has no display); set before pytest-qt makes the app.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Tests of the pipeline, command and window run on the classical engines (fast, exact): the
+# default models folder is an empty one. The shipped models are tested by name and folder
+# (tests/test_shipped_models.py); subprocesses inherit the setting.
+os.environ["DECENSOR_MODELS_DIR"] = tempfile.mkdtemp(prefix="decensor-no-models-")
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass

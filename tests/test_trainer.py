@@ -357,8 +357,8 @@ def test_metrics_give_known_values_on_constructed_cases() -> None:
     )
 
 
-def test_hole_l1_averages_over_the_hole_only() -> None:
-    from decensor_app.trainer.losses import hole_l1
+def test_hole_losses_average_over_the_hole_only() -> None:
+    from decensor_app.trainer.losses import hole_l1, hole_l2
 
     truth = np.zeros((2, 4, 4, 3), np.float32)
     prediction = np.zeros_like(truth)
@@ -368,6 +368,7 @@ def test_hole_l1_averages_over_the_hole_only() -> None:
     mask[0, :2] = 1
     mask[1, 0, 0] = 1
     assert np.allclose(np.asarray(hole_l1(prediction, truth, mask)), [0.5, 0.0])
+    assert np.allclose(np.asarray(hole_l2(prediction, truth, mask)), [0.25, 0.0])
 
 
 def test_build_fit_resume_export_evaluate_chain_from_the_command_line(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ Classical engines are built in; learned ones are the manifests in the models fol
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from decensor_app.engines.base import CENSOR_TYPES, CensorType, Engine, EngineError, ModelInfo
@@ -28,9 +29,14 @@ __all__ = [
 CLASSICAL_DEFAULTS: dict[CensorType, str] = {"bar": "telea", "mosaic": "mosaic-bicubic"}
 
 
+#: Environment variable naming another models folder than the shipped one.
+MODELS_DIR_VARIABLE = "DECENSOR_MODELS_DIR"
+
+
 def default_models_dir() -> Path:
-    """The top-level ``models/`` folder shipped next to the package."""
-    return Path(__file__).resolve().parents[2] / "models"
+    """``$DECENSOR_MODELS_DIR`` if set, else the top-level ``models/`` shipped with the package."""
+    chosen = os.environ.get(MODELS_DIR_VARIABLE)
+    return Path(chosen) if chosen else Path(__file__).resolve().parents[2] / "models"
 
 
 def _manifests(models_dir: Path | None) -> dict[str, tuple[Manifest, Path]]:

@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="gated-conv: residual generator refining a classical restoration (Telea for bars, "
         "interpolated block means for mosaics) instead of painting an empty hole",
     )  # fmt: skip
+    fit.add_argument(
+        "--reconstruction", default="l1", choices=("l1", "l2"),
+        help="with --prefill: L1 or squared error over the hole (l2 optimises PSNR)",
+    )  # fmt: skip
     fit.add_argument("--checkpoint-every", type=int, default=500)
     fit.add_argument("--keep-checkpoints", type=int, default=3)
     fit.add_argument("--log-every", type=int, default=10)

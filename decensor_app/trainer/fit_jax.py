@@ -88,7 +88,7 @@ class JaxGatedConvTrainer:
             )  # fmt: skip
             real, fake = ops.split(ops.cast(scores, "float32"), 2, axis=0)
             reconstruction = losses.gated_conv_reconstruction(
-                coarse, refined, truth, mask, self.config.prefill
+                coarse, refined, truth, mask, self.config.prefill, self.config.reconstruction
             )
             adversarial = losses.hinge_generator(fake)
             g_loss = ops.mean(reconstruction + gan_weight * adversarial)

@@ -187,7 +187,7 @@ class GatedConvTrainer(Trainer):
             )
             real, fake = ops.split(ops.cast(scores, "float32"), 2, axis=0)
             reconstruction = losses.gated_conv_reconstruction(
-                coarse, refined, truth, mask, self.config.prefill
+                coarse, refined, truth, mask, self.config.prefill, self.config.reconstruction
             )
             adversarial = losses.hinge_generator(fake)
             g_loss = _average(reconstruction + self.config.gan_weight * adversarial, batch)

@@ -23,7 +23,19 @@ def l1(prediction: Any, target: Any) -> Any:
 
 def hole_l1(prediction: Any, target: Any, mask: Any) -> Any:
     """Mean absolute error over the hole (mask (B, H, W, 1), 1 = hole) per example."""
-    error = ops.abs(ops.cast(prediction, "float32") - ops.cast(target, "float32"))
+    return _hole_mean(ops.abs(_difference(prediction, target)), mask)
+
+
+def hole_l2(prediction: Any, target: Any, mask: Any) -> Any:
+    """Mean squared error over the hole (mask (B, H, W, 1), 1 = hole) per example."""
+    return _hole_mean(ops.square(_difference(prediction, target)), mask)
+
+
+def _difference(prediction: Any, target: Any) -> Any:
+    return ops.cast(prediction, "float32") - ops.cast(target, "float32")
+
+
+def _hole_mean(error: Any, mask: Any) -> Any:
     mask = ops.cast(mask, "float32")
     per_example = ops.sum(ops.reshape(error * mask, (ops.shape(error)[0], -1)), axis=1)
     holes = ops.sum(ops.reshape(mask, (ops.shape(mask)[0], -1)), axis=1) * ops.cast(
@@ -33,18 +45,21 @@ def hole_l1(prediction: Any, target: Any, mask: Any) -> Any:
 
 
 def gated_conv_reconstruction(
-    coarse: Any, refined: Any, truth: Any, mask: Any, residual: bool
+    coarse: Any, refined: Any, truth: Any, mask: Any, residual: bool, kind: str = "l1"
 ) -> Any:
-    """The generator's reconstruction loss per example: L1 of both stages.
+    """The generator's reconstruction loss per example: L1 (or L2) of both stages.
 
-    The paper's generator is scored over the whole patch (it also redraws the known pixels).
-    A residual generator starts from a restoration whose known pixels are already exact, and
-    only its hole is used; scoring the known pixels too mostly teaches it to change nothing,
-    which held its loss flat for the first 600 steps (measured), so it is scored on the hole.
+    The paper's generator is scored with L1 over the whole patch (it also redraws the known
+    pixels). A residual generator starts from a restoration whose known pixels are already
+    exact, and only its hole is used; scoring the known pixels too mostly teaches it to change
+    nothing, which held its loss flat for the first 600 steps (measured), so it is scored on
+    the hole. ``kind="l2"`` (residual only) scores the squared error, whose optimum is the
+    conditional mean, the prediction with the best PSNR where the content is uncertain.
     """
-    if residual:
-        return hole_l1(coarse, truth, mask) + hole_l1(refined, truth, mask)
-    return l1(coarse, truth) + l1(refined, truth)
+    if not residual:
+        return l1(coarse, truth) + l1(refined, truth)
+    hole_loss = hole_l2 if kind == "l2" else hole_l1
+    return hole_loss(coarse, truth, mask) + hole_loss(refined, truth, mask)
 
 
 def hinge_discriminator(real: Any, fake: Any) -> Any:

@@ -42,6 +42,7 @@ class FitConfig:
     discriminator_width: int = 64
     # gated-conv: residual generator over a classical restoration (GatedConvGenerator.residual)
     prefill: bool = False
+    reconstruction: str = "l1"  # residual gated-conv: "l1" or "l2" over the hole
     checkpoint_every: int = 500
     keep_checkpoints: int = 3
     log_every: int = 10
@@ -57,7 +58,8 @@ class FitConfig:
 
     # Settings a resumed run must share with the run it continues.
     FIXED = (
-        "arch", "censor", "size", "width", "seed", "batch", "discriminator_width", "prefill"
+        "arch", "censor", "size", "width", "seed", "batch", "discriminator_width", "prefill",
+        "reconstruction",
     )  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:
