@@ -17,6 +17,7 @@ from typing import TextIO
 from decensor_app.engines import (
     CENSOR_TYPES,
     CLASSICAL_DEFAULTS,
+    default_model,
     default_models_dir,
     list_models,
 )
@@ -158,6 +159,11 @@ class TerminalProgress:
 
 def _print_models(as_json: bool, models_dir: Path | None) -> None:
     models = list_models(models_dir)
+    defaults = {censor: default_model(censor, models_dir) for censor in CENSOR_TYPES}
+
+    def default_for(name: str) -> list[str]:
+        return [censor for censor, chosen in defaults.items() if chosen == name]
+
     if as_json:
         rows = [
             {
@@ -165,26 +171,30 @@ def _print_models(as_json: bool, models_dir: Path | None) -> None:
                 "architecture": info.architecture,
                 "censor_types": list(info.censor_types),
                 "parameters": info.parameters,
+                "default_for": default_for(info.name),
                 "description": info.description,
             }
             for info in models
         ]
         print(json.dumps({"models": rows}, indent=2))
         return
-    header = ("NAME", "ARCHITECTURE", "CENSOR", "PARAMETERS", "DESCRIPTION")
+    header = ("NAME", "ARCHITECTURE", "CENSOR", "PARAMETERS", "DEFAULT", "DESCRIPTION")
     rows_text = [
         (
             info.name,
             info.architecture,
             "/".join(info.censor_types),
             f"{info.parameters:,}",
+            "/".join(default_for(info.name)) or "-",
             info.description,
         )
         for info in models
     ]
-    widths = [max(len(row[i]) for row in [header, *rows_text]) for i in range(4)]
+    columns = len(header) - 1  # the description is left unpadded
+    widths = [max(len(row[i]) for row in [header, *rows_text]) for i in range(columns)]
     for row in [header, *rows_text]:
-        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
+        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:columns])]
+        print("  ".join(cells) + "  " + row[columns])
 
 
 def _print_summary(report: BatchReport, stream: TextIO) -> None:
