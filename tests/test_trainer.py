@@ -371,6 +371,15 @@ def test_hole_losses_average_over_the_hole_only() -> None:
     assert np.allclose(np.asarray(hole_l2(prediction, truth, mask)), [0.25, 0.0])
 
 
+def test_training_time_leaves_out_pauses_between_sessions() -> None:
+    from decensor_app.trainer.export import training_seconds
+
+    records = [{"step": s, "time": t} for s, t in [(10, 0), (20, 10), (30, 20), (40, 5000),
+                                                  (50, 5010), (60, 5020)]]  # fmt: skip
+    assert training_seconds(records, 50) == 30.0
+    assert training_seconds(records, 60) == 40.0
+
+
 def test_build_fit_resume_export_evaluate_chain_from_the_command_line(tmp_path: Path) -> None:
     pictures = _pictures(tmp_path / "pictures", 36, seed=100)
 

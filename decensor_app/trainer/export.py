@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import platform
 from pathlib import Path
@@ -25,6 +26,18 @@ def network_config(config: FitConfig) -> dict[str, Any]:
     from decensor_app.networks.edgeconnect import PAPER_WIDTH as EDGE_WIDTH
 
     return {"width": config.width or EDGE_WIDTH}
+
+
+#: Gaps between log records longer than this are pauses between sessions, not training.
+PAUSE_SECONDS = 300.0
+
+
+def training_seconds(records: list[dict[str, Any]], up_to_step: int) -> float:
+    """Wall seconds spent training up to ``up_to_step``, from the log's record times (pauses
+    between sessions left out)."""
+    times = [r["time"] for r in records if "time" in r and r.get("step", 0) <= up_to_step]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    return float(sum(gap for gap in gaps if 0 < gap <= PAUSE_SECONDS))
 
 
 def export(
@@ -59,7 +72,13 @@ def export(
         "hole_ratio": [config.hole_min, config.hole_max],
         "block_range": [config.block_min, config.block_max],
         "learning_rate": config.learning_rate,
+        "gan_weight": config.gan_weight,
+        "discriminator_width": config.discriminator_width,
+        "prefill": config.prefill,
+        "reconstruction": config.reconstruction,
+        "precision": config.precision,
         "backend": config.backend,
+        "training_hours": round(training_seconds(records, step) / 3600, 2),
         "run": str(run.path),
         "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
         "final_losses": {
