@@ -2,7 +2,8 @@
 
 Bar task: free-form and bar masks bucketed by hole ratio (10-20, 20-30, 30-40, 40-50 %),
 baselines OpenCV Telea and Navier-Stokes. Mosaic task: blocks of 4, 6, 8, 12, 16, 24 px on a grid
-with a random offset, baselines the block means upscaled bicubically and with Lanczos (from the
+aligned to the patch origin (as editing tools do; ``benchmarks/bench_mosaic_grid.py`` covers
+random offsets on whole pictures), baselines the block means upscaled bicubically and with Lanczos (from the
 true grid) and OpenCV Telea; a mosaic model is scored three ways: with the grid estimated from the
 mosaic (as the app does), given the true grid, and given no grid (block size 1: the mosaic's
 pixels as they are). Every method sees the same inputs (masks are seeded per patch) through the
@@ -114,7 +115,7 @@ def make_cases(files: list[Path], size: int, censor: CensorType, seed: int) -> l
         else:
             block = MOSAIC_BLOCKS[(index // 2) % len(MOSAIC_BLOCKS)]
             hole = sample_mask(rng, size, size, kind, (0.1, 0.5))
-            grid = MosaicGrid(block, int(rng.integers(block)), int(rng.integers(block)))
+            grid = MosaicGrid(block)  # aligned to the patch origin, as editing tools do
             censored = apply_censor(truth, hole, Censor("mosaic", grid))
             cases.append(Case(truth, hole, censored, f"block {block}", grid))
     return cases
