@@ -1,13 +1,14 @@
 """``decensor-train evaluate``: a model against the classical baselines on held-out patches.
 
 Bar task: free-form and bar masks bucketed by hole ratio (10-20, 20-30, 30-40, 40-50 %),
-baselines OpenCV Telea and Navier-Stokes. Mosaic task: blocks of 4, 6, 8, 12, 16, 24 px on a grid
-aligned to the patch origin (as editing tools do; ``benchmarks/bench_mosaic_grid.py`` covers
-random offsets on whole pictures), baselines the block means upscaled bicubically and with Lanczos (from the
-true grid) and OpenCV Telea; a mosaic model is scored three ways: with the grid estimated from the
-mosaic (as the app does), given the true grid, and given no grid (block size 1: the mosaic's
-pixels as they are). Every method sees the same inputs (masks are seeded per patch) through the
-same engine interface; results are composited into the known pixels.
+baselines OpenCV Telea and Navier-Stokes. Mosaic task: blocks of 4, 6, 8, 12, 16, 24 px on a
+grid aligned to the patch origin (as editing tools do; ``benchmarks/bench_mosaic_grid.py``
+covers random offsets on whole pictures), baselines the block means upscaled bicubically and
+with Lanczos (from the true grid) and OpenCV Telea; a mosaic model is scored three ways: with
+the grid estimated from the mosaic (as the app does), given the true grid, and given no grid
+(block size 1: the mosaic's pixels as they are). Every method sees the same inputs (masks are
+seeded per patch) through the same engine interface; results are composited into the known
+pixels.
 
 Scores: PSNR (from the mean squared error pooled over a bucket's patches) and SSIM (mean of
 patches) in the hole and over the whole patch, mean L1 in the hole, and for
