@@ -270,6 +270,16 @@ def test_a_killed_run_resumes_its_step_count_and_loss_curve(dataset: Path, tmp_p
     ]  # fmt: skip
 
 
+def test_a_run_resumes_with_a_new_learning_rate(dataset: Path, tmp_path: Path) -> None:
+    assert _train(dataset, tmp_path / "run", "--learning-rate", "1e-4", steps=2).returncode == 0
+    resumed = _train(dataset, tmp_path / "run", "--learning-rate", "5e-4", steps=4)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    with np.load(tmp_path / "run" / "checkpoints" / "ckpt-00000004.npz") as archive:
+        # Keras' Adam variables: iteration, learning rate, then the moments.
+        assert float(archive["g_optimizer/0001"]) == pytest.approx(5e-4)
+        assert float(archive["d_optimizer/0001"]) == pytest.approx(5e-4)
+
+
 def test_a_run_cannot_be_resumed_with_other_fixed_settings(dataset: Path, tmp_path: Path) -> None:
     assert _train(dataset, tmp_path / "run", steps=2).returncode == 0
     other = _train(dataset, tmp_path / "run", "--seed", "9", steps=4)

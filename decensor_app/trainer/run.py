@@ -135,7 +135,10 @@ class RunDir:
         return path
 
     def restore_checkpoint(self, path: Path, groups: dict[str, list[Any]]) -> int:
-        """Assign every variable of ``groups`` from ``path``; returns the step it was taken at."""
+        """Assign every variable of ``groups`` from ``path``; returns the step it was taken at.
+
+        Optimizers' learning rates are left as built from the run's config, so that a run can
+        be resumed with a new ``--learning-rate`` (a step schedule across sessions)."""
         with np.load(path) as archive:
             for group, variables in groups.items():
                 stored = sorted(k for k in archive.files if k.startswith(f"{group}/"))
@@ -145,6 +148,8 @@ class RunDir:
                         " (was the run started with other settings?)"
                     )
                 for key, variable in zip(stored, variables, strict=True):
+                    if getattr(variable, "path", "").endswith("/learning_rate"):
+                        continue
                     variable.assign(archive[key].astype(np.dtype(variable.dtype)))
             return int(archive["step"])
 
