@@ -42,7 +42,9 @@ class FitConfig:
     discriminator_width: int = 64
     # gated-conv: residual generator over a classical restoration (GatedConvGenerator.residual)
     prefill: bool = False
-    reconstruction: str = "l1"  # residual gated-conv: "l1" or "l2" over the hole
+    # residual gated-conv: "l1" or "l2" over the hole; like the learning rate it may change
+    # when a run is resumed (e.g. L1 first, then L2 for PSNR)
+    reconstruction: str = "l1"
     checkpoint_every: int = 500
     keep_checkpoints: int = 3
     log_every: int = 10
@@ -59,7 +61,6 @@ class FitConfig:
     # Settings a resumed run must share with the run it continues.
     FIXED = (
         "arch", "censor", "size", "width", "seed", "batch", "discriminator_width", "prefill",
-        "reconstruction",
     )  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:
