@@ -69,8 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
         "interpolated block means for mosaics) instead of painting an empty hole",
     )  # fmt: skip
     fit.add_argument(
-        "--reconstruction", default="l1", choices=("l1", "l2"),
-        help="with --prefill: L1 or squared error over the hole (l2 optimises PSNR)",
+        "--reconstruction", default="l1", choices=("l1", "l2", "l1+l2"),
+        help="with --prefill: L1, squared error or both over the hole (l2 optimises PSNR; "
+        "adding l1 keeps flat areas clean); may change when a run is resumed",
     )  # fmt: skip
     fit.add_argument("--checkpoint-every", type=int, default=500)
     fit.add_argument("--keep-checkpoints", type=int, default=3)

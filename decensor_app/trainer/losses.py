@@ -54,12 +54,20 @@ def gated_conv_reconstruction(
     exact, and only its hole is used; scoring the known pixels too mostly teaches it to change
     nothing, which held its loss flat for the first 600 steps (measured), so it is scored on
     the hole. ``kind="l2"`` (residual only) scores the squared error, whose optimum is the
-    conditional mean, the prediction with the best PSNR where the content is uncertain.
+    conditional mean, the prediction with the best PSNR where the content is uncertain; alone
+    it leaves faint noise in flat areas (cheap in squared error, costly in SSIM: measured, hole
+    SSIM below Telea's at +0.8 dB PSNR), which ``"l1+l2"`` adds L1's constant pull against.
     """
     if not residual:
         return l1(coarse, truth) + l1(refined, truth)
-    hole_loss = hole_l2 if kind == "l2" else hole_l1
-    return hole_loss(coarse, truth, mask) + hole_loss(refined, truth, mask)
+    total = None
+    for name, hole_loss in (("l1", hole_l1), ("l2", hole_l2)):
+        if name in kind.split("+"):
+            term = hole_loss(coarse, truth, mask) + hole_loss(refined, truth, mask)
+            total = term if total is None else total + term
+    if total is None:
+        raise ValueError(f"unknown reconstruction loss {kind!r} (l1, l2 or l1+l2)")
+    return total
 
 
 def hinge_discriminator(real: Any, fake: Any) -> Any:

@@ -42,7 +42,7 @@ class FitConfig:
     discriminator_width: int = 64
     # gated-conv: residual generator over a classical restoration (GatedConvGenerator.residual)
     prefill: bool = False
-    # residual gated-conv: "l1" or "l2" over the hole; like the learning rate it may change
+    # residual gated-conv: "l1", "l2" or "l1+l2" over the hole; like the learning rate it may change
     # when a run is resumed (e.g. L1 first, then L2 for PSNR)
     reconstruction: str = "l1"
     checkpoint_every: int = 500
