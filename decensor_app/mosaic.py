@@ -76,6 +76,59 @@ def upscale_block_means(rgb: np.ndarray, grid: MosaicGrid, interpolation: int) -
     return np.clip(np.rint(smooth), 0, 255).astype(np.uint8)
 
 
+def match_block_means(
+    restored: np.ndarray,
+    image: np.ndarray,
+    original: np.ndarray,
+    hole: np.ndarray,
+    grid: MosaicGrid,
+    min_coverage: float = 0.5,
+) -> np.ndarray:
+    """Make a mosaic restoration consistent with the mosaic: every block's mean is its colour.
+
+    A mosaic block's colour is the mean of the true pixels under it, so the truth lies in the
+    set of pictures whose block means equal the mosaic's; shifting each block's hole pixels by
+    one value per channel until the block's mean matches is the orthogonal projection onto that
+    set, which can only bring a restoration closer to the truth (in squared error, before
+    clipping to 0-255). Only whole blocks at least ``min_coverage`` in the hole are shifted: a
+    block with a few hole pixels would have to absorb the rounding of its colour in them.
+
+    Args:
+        restored: HxWx3 uint8, the restoration (its hole pixels are used).
+        image: HxWx3 uint8, the known pixels (outside the hole).
+        original: HxWx3 uint8, the mosaic in the hole.
+        hole: HxW bool, True = hole.
+        grid: the mosaic's grid in these pixels; block 1 (no grid known) changes nothing.
+
+    Returns:
+        HxWx3 uint8: ``restored`` with the hole pixels of the matched blocks shifted.
+    """
+    if grid.block <= 1 or not hole.any():
+        return restored
+    height, width = hole.shape
+    block = grid.block
+    rows = (np.arange(height) - grid.offset_y) // block + 1  # 0: the partial block before
+    cols = (np.arange(width) - grid.offset_x) // block + 1
+    ids = (rows[:, None] * (cols[-1] + 1) + cols[None, :]).ravel()
+    count = np.bincount(ids)
+    in_hole = hole.ravel().astype(np.float64)
+    holes = np.bincount(ids, weights=in_hole, minlength=count.size)
+    matched = (count == block * block) & (holes >= min_coverage * count)
+    result = restored.astype(np.float64)
+    for channel in range(3):
+        mosaic = original[..., channel].ravel().astype(np.float64)
+        known = image[..., channel].ravel().astype(np.float64)
+        current = result[..., channel].ravel()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            colour = np.bincount(ids, weights=mosaic * in_hole, minlength=count.size) / holes
+            known_sum = np.bincount(ids, weights=known * (1 - in_hole), minlength=count.size)
+            hole_sum = np.bincount(ids, weights=current * in_hole, minlength=count.size)
+            shift = (colour * count - known_sum - hole_sum) / holes
+        shift = np.where(matched, shift, 0.0)
+        result[..., channel] += (shift[ids] * in_hole).reshape(height, width)
+    return np.clip(np.rint(result), 0, 255).astype(np.uint8)
+
+
 def _boundary_profile(rgb: np.ndarray, region: np.ndarray, axis: int) -> np.ndarray:
     """Fraction of neighbour pairs inside ``region`` that differ, per boundary position.
 

@@ -417,7 +417,7 @@ def test_build_fit_resume_export_evaluate_chain_from_the_command_line(tmp_path: 
     report = json.loads((tmp_path / "eval" / "report.json").read_text())
     assert set(report["methods"]) == {
         "chain", "chain (true grid)", "chain (no grid)", "block-means-bicubic",
-        "block-means-lanczos", "opencv-telea",
+        "block-means-lanczos", "block-means-lanczos + consistency", "opencv-telea",
     }  # fmt: skip
     assert report["censor"] == "mosaic" and report["patches"] > 0
     assert "| block-means-lanczos |" in (tmp_path / "eval" / "report.md").read_text()
@@ -429,8 +429,8 @@ def test_build_fit_resume_export_evaluate_chain_from_the_command_line(tmp_path: 
 def test_evaluate_scores_a_mosaic_model_with_estimated_true_and_no_grid(
     dataset: Path, tmp_path: Path
 ) -> None:
-    """An untrained residual model returns its block-means fill: with the true grid it equals
-    the Lanczos baseline, with the estimated grid nearly, and without a grid it is worse."""
+    """An untrained residual model returns its block-means fill made consistent with the
+    mosaic: with the true grid it equals that baseline, and without a grid it is worse."""
     from decensor_app.engines.generators import build_network, write_model
     from decensor_app.trainer.evaluate import evaluate
 
@@ -441,7 +441,9 @@ def test_evaluate_scores_a_mosaic_model_with_estimated_true_and_no_grid(
     )  # fmt: skip
     report = evaluate("fresh", dataset, "mosaic", tmp_path, limit=12)
     psnr_of = {name: values["all"]["psnr_hole"] for name, values in report["methods"].items()}
-    assert psnr_of["fresh (true grid)"] == pytest.approx(psnr_of["block-means-lanczos"], abs=0.05)
+    consistent = psnr_of["block-means-lanczos + consistency"]
+    assert psnr_of["fresh (true grid)"] == pytest.approx(consistent, abs=0.05)
+    assert consistent > psnr_of["block-means-lanczos"]
     assert psnr_of["fresh"] > psnr_of["fresh (no grid)"]
     assert psnr_of["fresh (true grid)"] > psnr_of["fresh (no grid)"] + 0.5
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from decensor_app.engines.base import CensorType, Engine, EngineError
 from decensor_app.engines.manifest import Manifest, sha256_file
-from decensor_app.mosaic import MosaicGrid
+from decensor_app.mosaic import MosaicGrid, estimate_grid, match_block_means
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter
 
@@ -172,7 +172,8 @@ class GatedConvEngine(GeneratorEngine):
 
     Bar models see the picture with the hole zeroed; mosaic models see the mosaic in the hole;
     residual models (``config["residual"]``) see the classical restoration in the hole
-    (Telea for bars, interpolated block means for mosaics) and refine it.
+    (Telea for bars, interpolated block means for mosaics) and refine it. A mosaic result is
+    then made consistent with the mosaic on its grid (:func:`match_block_means`).
     """
 
     architecture = "gated-conv"
@@ -186,6 +187,11 @@ class GatedConvEngine(GeneratorEngine):
     ) -> np.ndarray:
         scaled = image.astype(np.float32) / 127.5 - 1.0
         holes = hole[..., 0] > 0
+        if original is not None:
+            grids = [
+                grid if grid is not None else estimate_grid(original[i], holes[i])
+                for i, grid in enumerate(grids)
+            ]
         if self.manifest.config.get("residual"):
             fill = np.stack(
                 [
@@ -201,7 +207,19 @@ class GatedConvEngine(GeneratorEngine):
         else:
             x = scaled * (1.0 - hole)  # 0 in [-1, 1] units, as in training
         _, refined = self.network.predict_on_batch([x, hole])
-        return _to_uint8(refined, -1.0, 1.0)
+        restored = _to_uint8(refined, -1.0, 1.0)
+        if original is None:
+            return restored
+        # Mosaics: the result is made consistent with the mosaic (each block's mean is its
+        # colour), a projection that only brings it closer to the truth.
+        return np.stack(
+            [
+                restored[i]
+                if grid is None
+                else match_block_means(restored[i], image[i], original[i], holes[i], grid)
+                for i, grid in enumerate(grids)
+            ]
+        )
 
 
 class EdgeConnectEngine(GeneratorEngine):
