@@ -14,6 +14,10 @@ import numpy as np
 
 #: A period scoring at least this share of the best score counts as equally good.
 NEAR_BEST_SCORE = 0.8
+#: An exact mosaic: colours change on at least this many of its grid lines per axis ...
+MIN_CHANGING_LINES = 3
+#: ... and off its lines at most this share as often as on them.
+EXACT_OFF_SHARE = 0.02
 
 
 @dataclass(frozen=True)
@@ -150,20 +154,27 @@ def _boundary_profile(rgb: np.ndarray, region: np.ndarray, axis: int) -> np.ndar
     return profile, weights
 
 
-def _best_offsets(profile: np.ndarray, weights: np.ndarray, block: int) -> tuple[float, int]:
-    """(contrast, offset): how much more often pixels change on the grid lines than off them."""
+def _best_offsets(profile: np.ndarray, weights: np.ndarray, block: int) -> tuple[float, int, float]:
+    """(contrast, offset, on-grid rate): how much more often pixels change on the grid lines
+    than off them, at the best offset, and how often they change on them."""
     positions = np.arange(profile.size)
-    best = (-np.inf, 0)
+    best = (-np.inf, 0, 0.0)
     for offset in range(block):
         on = (positions % block == offset) & (weights > 0)
         off = (positions % block != offset) & (weights > 0)
         if not on.any() or not off.any():
             continue
-        contrast = np.average(profile[on], weights=weights[on]) - np.average(
-            profile[off], weights=weights[off]
-        )
-        best = max(best, (float(contrast), offset))
+        rate = float(np.average(profile[on], weights=weights[on]))
+        contrast = rate - np.average(profile[off], weights=weights[off])
+        best = max(best, (float(contrast), offset, rate))
     return best
+
+
+def _changing_lines(profile: np.ndarray, weights: np.ndarray, block: int, offset: int) -> int:
+    """How many grid lines (positions ``offset + k * block``) have any colour change."""
+    positions = np.arange(profile.size)
+    on = (positions % block == offset) & (weights > 0)
+    return int(np.count_nonzero(profile[on] > 0))
 
 
 def estimate_grid(
@@ -182,6 +193,10 @@ def estimate_grid(
         region: HxW bool, where the mosaic is (None = everywhere).
         max_block: largest block size tried.
 
+    An exact mosaic (no re-compression) changes colour only on its grid lines; the period
+    with the most changing lines among those that never change off them is its block, even on
+    flat art where few lines change.
+
     Returns:
         The grid, or None when no period has clear evidence (contrast below 0.5).
     """
@@ -192,12 +207,28 @@ def estimate_grid(
     # A period needs at least two blocks across the region on each axis to show its grid lines.
     span = min(np.count_nonzero(weights_x), np.count_nonzero(weights_y)) + 1
     candidates: list[tuple[float, int, int, int]] = []
+    exact: list[tuple[float, int, int, int]] = []
     for block in range(2, min(max_block, span // 2) + 1):
-        contrast_x, offset_x = _best_offsets(profile_x, weights_x, block)
-        contrast_y, offset_y = _best_offsets(profile_y, weights_y, block)
+        contrast_x, offset_x, rate_x = _best_offsets(profile_x, weights_x, block)
+        contrast_y, offset_y, rate_y = _best_offsets(profile_y, weights_y, block)
         score = contrast_x + contrast_y
-        if np.isfinite(score):
-            candidates.append((score, block, offset_x, offset_y))
+        if not np.isfinite(score):
+            continue
+        candidates.append((score, block, offset_x, offset_y))
+        # Flat art: most neighbouring blocks share their colour, so colours change on few grid
+        # lines, but in an exact (PNG) mosaic never off them. Divisors of the block share that
+        # but change on fewer of their lines; multiples change off their lines too.
+        lines_x = _changing_lines(profile_x, weights_x, block, offset_x)
+        lines_y = _changing_lines(profile_y, weights_y, block, offset_y)
+        if (
+            min(lines_x, lines_y) >= MIN_CHANGING_LINES
+            and rate_x - contrast_x <= EXACT_OFF_SHARE * rate_x
+            and rate_y - contrast_y <= EXACT_OFF_SHARE * rate_y
+        ):
+            exact.append((rate_x + rate_y, -block, offset_x, offset_y))
+    if exact:
+        _, negative_block, offset_x, offset_y = max(exact)
+        return MosaicGrid(-negative_block, offset_x, offset_y)
     if not candidates:
         return None
     best_score = max(candidate[0] for candidate in candidates)

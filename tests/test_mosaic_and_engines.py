@@ -118,3 +118,16 @@ def test_matching_block_means_leaves_thin_blocks_and_unknown_grids_alone() -> No
     sliver = np.zeros_like(hole)
     sliver[40:80, 43] = True  # one column: under half of every block it touches
     assert np.array_equal(match_block_means(guess, known, mosaic, sliver, GRID), guess)
+
+
+def test_estimate_grid_finds_mosaics_of_flat_art_where_few_grid_lines_change() -> None:
+    """Flat art: a mosaic changes colour on few of its grid lines (neighbouring blocks share
+    a colour), but never off them."""
+    art = np.full((200, 200, 3), 240, np.uint8)
+    cv2.circle(art, (90, 100), 45, (200, 40, 40), -1)
+    cv2.rectangle(art, (120, 30), (170, 80), (30, 60, 200), -1)
+    hole = box(200, 200, 20, 20, 170, 150)
+    for grid in (MosaicGrid(4, 1, 3), MosaicGrid(6), MosaicGrid(8, 5, 2)):
+        mosaic = np.where(hole[..., None], pixelate(art, grid), art)
+        assert estimate_grid(mosaic, hole) == grid
+    assert estimate_grid(art, hole) is None
