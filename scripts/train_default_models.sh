@@ -48,13 +48,13 @@ case "$task" in
     bar)
         phase 3000 4e-4 0.01 l2
         phase 3750 4e-4 0.01 l1+l2
-        phase "${STEPS:-__BAR_STEPS__}" 1e-4 0.01 l1+l2
+        phase "${STEPS:-5000}" 1e-4 0.01 l1+l2
         ;;
     mosaic)
         phase 2000 4e-4 0.02 l1
         phase 3500 4e-4 0.005 l2
         phase 4500 4e-4 0.005 l1+l2
-        phase "${STEPS:-__MOSAIC_STEPS__}" 1e-4 0.005 l1+l2
+        phase "${STEPS:-5750}" 1e-4 0.005 l1+l2
         ;;
     *) echo "usage: $0 bar|mosaic" >&2; exit 2 ;;
 esac
