@@ -154,11 +154,14 @@ def _boundary_profile(rgb: np.ndarray, region: np.ndarray, axis: int) -> np.ndar
     return profile, weights
 
 
-def _best_offsets(profile: np.ndarray, weights: np.ndarray, block: int) -> tuple[float, int, float]:
-    """(contrast, offset, on-grid rate): how much more often pixels change on the grid lines
-    than off them, at the best offset, and how often they change on them."""
+def _best_offsets(
+    profile: np.ndarray, weights: np.ndarray, block: int
+) -> tuple[float, int, float, int]:
+    """(contrast, offset, on-grid rate, changing lines) at the best offset: how much more often
+    pixels change on the grid lines than off them, how often they change on them, and on how
+    many of the lines any pixel changes."""
     positions = np.arange(profile.size)
-    best = (-np.inf, 0, 0.0)
+    best = (-np.inf, 0, 0.0, 0)
     for offset in range(block):
         on = (positions % block == offset) & (weights > 0)
         off = (positions % block != offset) & (weights > 0)
@@ -166,15 +169,9 @@ def _best_offsets(profile: np.ndarray, weights: np.ndarray, block: int) -> tuple
             continue
         rate = float(np.average(profile[on], weights=weights[on]))
         contrast = rate - np.average(profile[off], weights=weights[off])
-        best = max(best, (float(contrast), offset, rate))
+        lines = int(np.count_nonzero(profile[on] > 0))
+        best = max(best, (float(contrast), offset, rate, lines))
     return best
-
-
-def _changing_lines(profile: np.ndarray, weights: np.ndarray, block: int, offset: int) -> int:
-    """How many grid lines (positions ``offset + k * block``) have any colour change."""
-    positions = np.arange(profile.size)
-    on = (positions % block == offset) & (weights > 0)
-    return int(np.count_nonzero(profile[on] > 0))
 
 
 def estimate_grid(
@@ -209,8 +206,8 @@ def estimate_grid(
     candidates: list[tuple[float, int, int, int]] = []
     exact: list[tuple[float, int, int, int]] = []
     for block in range(2, min(max_block, span // 2) + 1):
-        contrast_x, offset_x, rate_x = _best_offsets(profile_x, weights_x, block)
-        contrast_y, offset_y, rate_y = _best_offsets(profile_y, weights_y, block)
+        contrast_x, offset_x, rate_x, lines_x = _best_offsets(profile_x, weights_x, block)
+        contrast_y, offset_y, rate_y, lines_y = _best_offsets(profile_y, weights_y, block)
         score = contrast_x + contrast_y
         if not np.isfinite(score):
             continue
@@ -218,8 +215,6 @@ def estimate_grid(
         # Flat art: most neighbouring blocks share their colour, so colours change on few grid
         # lines, but in an exact (PNG) mosaic never off them. Divisors of the block share that
         # but change on fewer of their lines; multiples change off their lines too.
-        lines_x = _changing_lines(profile_x, weights_x, block, offset_x)
-        lines_y = _changing_lines(profile_y, weights_y, block, offset_y)
         if (
             min(lines_x, lines_y) >= MIN_CHANGING_LINES
             and rate_x - contrast_x <= EXACT_OFF_SHARE * rate_x

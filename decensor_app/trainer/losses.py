@@ -18,7 +18,7 @@ def _per_example_mean(x: Any) -> Any:
 
 def l1(prediction: Any, target: Any) -> Any:
     """Mean absolute error per example."""
-    return _per_example_mean(ops.abs(ops.cast(prediction, "float32") - ops.cast(target, "float32")))
+    return _per_example_mean(ops.abs(_difference(prediction, target)))
 
 
 def hole_l1(prediction: Any, target: Any, mask: Any) -> Any:
