@@ -11,8 +11,11 @@ block are equal and (b) colours change only across the grid lines ``x = ox + k*b
    skipped: blur spreads a step onto them). The true block size wins over its multiples (they
    have a second strong residue) and over its divisors (only every k-th line of their residue
    is a block edge, so its mean drops to 1/k). A tile votes for ``(block, offset_x,
-   offset_y)`` when both axes agree and the best residue clearly stands out.
-2. Cells. For each voted grid (the ten strongest, plus the divisors of the three strongest),
+   offset_y)`` when both axes agree and the best residue clearly stands out. 64 px tiles
+   propose further grids (a small mosaic beside a large one seldom wins a larger tile), but
+   their votes do not count as evidence.
+2. Cells. For each voted grid (the ten strongest, the divisors of the three strongest, and
+   the ten that 64 px tiles propose),
    integral images give every grid cell's inner colour mean and spread (a one-pixel border is
    left out for blocks of 5 px and more, for blur and JPEG ringing) and the gradient on every
    grid-line segment between two cells. A cell is *flat* when its spread is small relative to
@@ -73,7 +76,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from decensor_app.mosaic import MosaicGrid
+from decensor_app.mosaic import MosaicGrid, estimate_grid
 
 MIN_BLOCK, MAX_BLOCK = 3, 40
 #: Gradients are clipped to this (summed RGB) so that a few strong edges of the art do not
@@ -81,6 +84,9 @@ MIN_BLOCK, MAX_BLOCK = 3, 40
 GRADIENT_CAP = 128.0
 #: Tile sizes of the grid vote (stride: half a tile).
 TILE_SIZES = (128, 256)
+#: Smaller tiles that only propose grids to examine (their votes are not support), and how many.
+SMALL_TILES = (64,)
+MAX_SMALL_GRIDS = 10
 #: Grid lines a tile must cross for a period to be judged.
 MIN_LINES = 4
 #: A tile votes when its best residue beats the next best by this share of its own mean.
@@ -250,12 +256,12 @@ def _tile_starts(length: int, tile: int, stride: int) -> np.ndarray:
     return np.array(sorted(set(range(0, length - tile + 1, stride)) | {length - tile}))
 
 
-def _grid_votes(maps: _Maps) -> dict[MosaicGrid, float]:
+def _grid_votes(maps: _Maps, tile_sizes: tuple[int, ...] = TILE_SIZES) -> dict[MosaicGrid, float]:
     """Grids that tiles vote for, each with the summed quality (0-1) of its votes."""
     height, width = maps.height, maps.width
     votes: dict[MosaicGrid, float] = {}
     blocks = np.arange(MIN_BLOCK, MAX_BLOCK + 1)
-    for tile in TILE_SIZES:
+    for tile in tile_sizes:
         th, tw = min(tile, height), min(tile, width)
         if min(th, tw) < MIN_LINES * MIN_BLOCK + 1:
             continue
@@ -783,6 +789,12 @@ def _candidates(maps: _Maps) -> list[_Region]:
     votes = _grid_votes(maps)
     ranked = sorted(votes.items(), key=lambda item: -item[1])[:MAX_GRIDS]
     grids = dict(ranked)
+    # A small mosaic beside a large one (or in busy art) rarely wins a 128 px tile's vote:
+    # 64 px tiles propose more grids. Their votes do not count as support (the confidence's
+    # evidence term): on text and pixel art small tiles vote for chance grids too.
+    small = _grid_votes(maps, SMALL_TILES)
+    for grid, _ in sorted(small.items(), key=lambda item: -item[1])[:MAX_SMALL_GRIDS]:
+        grids.setdefault(grid, 0.0)
     for grid, _ in ranked[:3]:
         for k in (2, 3):
             if grid.block % k == 0 and grid.block // k >= MIN_BLOCK:
@@ -950,6 +962,26 @@ def detect_mosaics(
     if height * width > max_pixels:
         return _detect_tiled(rgb, min_confidence, max(int(math.sqrt(max_pixels)), 512))
     return _detect(rgb, min_confidence)
+
+
+def region_grid(rgb: np.ndarray, region: np.ndarray) -> MosaicGrid | None:
+    """The grid of the mosaic inside ``region``: the exact estimate
+    (:func:`decensor_app.mosaic.estimate_grid`), or, where that finds none (JPEG noise and
+    blur break its equal-colour test), the grid of the detected mosaic covering most of it.
+
+    Args:
+        rgb: HxWx3 uint8 RGB, the picture (or a crop with context around the region).
+        region: HxW bool, True where the mosaic is (a green region).
+
+    Returns:
+        The grid in ``rgb``'s pixels, or None when neither finds one.
+    """
+    found = estimate_grid(rgb, region)
+    if found is not None or not region.any():
+        return found
+    overlaps = [(int(np.count_nonzero(r.mask & region)), r.grid) for r in detect_mosaics(rgb)]
+    covered, grid = max(overlaps, key=lambda item: item[0], default=(0, None))
+    return grid if covered else None
 
 
 def detection_mask(regions: list[MosaicRegion], shape: tuple[int, int]) -> np.ndarray:

@@ -16,6 +16,7 @@ from typing import Literal
 
 import numpy as np
 
+from decensor_app.detect import region_grid
 from decensor_app.engines import CENSOR_TYPES, CensorType, Engine, EngineError, load_engine
 from decensor_app.engines import default_model as default_model_for
 from decensor_app.imaging import (
@@ -27,7 +28,7 @@ from decensor_app.imaging import (
     save_picture,
 )
 from decensor_app.masks import green_mask, near_green_count, paint_green
-from decensor_app.mosaic import MosaicGrid, estimate_grid
+from decensor_app.mosaic import MosaicGrid
 from decensor_app.planning import Crop, RestorationPlan, make_patch, paste_patch, plan_restoration
 
 #: Extensions accepted for originals (mosaic mode), in order of preference.
@@ -276,7 +277,7 @@ def mosaic_grid(
         covered, grid = max(overlaps, key=lambda item: item[0])
         if covered:
             return grid
-    found = estimate_grid(original[rows, cols], region)
+    found = region_grid(original[rows, cols], region)
     if found is None:
         return None
     block = found.block

@@ -280,6 +280,16 @@ def test_a_run_resumes_with_a_new_learning_rate(dataset: Path, tmp_path: Path) -
         assert float(archive["d_optimizer/0001"]) == pytest.approx(5e-4)
 
 
+def test_a_run_resumes_on_larger_crops_and_another_batch(dataset: Path, tmp_path: Path) -> None:
+    assert _train(dataset, tmp_path / "run", "--size", "32", steps=2).returncode == 0
+    resumed = _train(dataset, tmp_path / "run", "--batch", "2", steps=4)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert "resumed" in resumed.stderr
+    saved = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert (saved["size"], saved["batch"]) == (PATCH, 2)
+    assert sorted(_losses(tmp_path / "run")) == [1, 2, 3, 4]
+
+
 def test_a_run_cannot_be_resumed_with_other_fixed_settings(dataset: Path, tmp_path: Path) -> None:
     assert _train(dataset, tmp_path / "run", steps=2).returncode == 0
     other = _train(dataset, tmp_path / "run", "--seed", "9", steps=4)

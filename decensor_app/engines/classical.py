@@ -9,8 +9,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from decensor_app.detect import region_grid
 from decensor_app.engines.base import Engine, ModelInfo
-from decensor_app.mosaic import MosaicGrid, estimate_grid, upscale_block_means
+from decensor_app.mosaic import MosaicGrid, upscale_block_means
 
 #: Telea's and Navier-Stokes' neighbourhood radius in pixels (OpenCV's documented example uses 3).
 INPAINT_RADIUS = 5
@@ -39,7 +40,7 @@ def block_means_fill(
     Returns HxWx3 uint8; also the starting point the residual mosaic generators refine.
     """
     if grid is None:
-        grid = estimate_grid(original, hole)
+        grid = region_grid(original, hole)
     if grid is None:
         return cv2.GaussianBlur(original, (0, 0), sigmaX=2.0)
     return upscale_block_means(original, grid, interpolation)

@@ -15,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from decensor_app.detect import region_grid
 from decensor_app.engines.base import CensorType, Engine, EngineError
 from decensor_app.engines.manifest import Manifest, sha256_file
-from decensor_app.mosaic import MosaicGrid, estimate_grid, match_block_means
+from decensor_app.mosaic import MosaicGrid, match_block_means
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter
 
@@ -189,7 +190,7 @@ class GatedConvEngine(GeneratorEngine):
         holes = hole[..., 0] > 0
         if original is not None:
             grids = [
-                grid if grid is not None else estimate_grid(original[i], holes[i])
+                grid if grid is not None else region_grid(original[i], holes[i])
                 for i, grid in enumerate(grids)
             ]
         if self.manifest.config.get("residual"):

@@ -58,10 +58,10 @@ class FitConfig:
     vgg19_weights: str | None = None
     phase: str = "auto"  # edgeconnect: edge, inpaint, joint, or auto (thirds of the steps)
 
-    # Settings a resumed run must share with the run it continues.
-    FIXED = (
-        "arch", "censor", "size", "width", "seed", "batch", "discriminator_width", "prefill",
-    )  # fmt: skip
+    # Settings a resumed run must share with the run it continues. The patch size and the batch
+    # may change: the networks are fully convolutional and Adam's state is per weight, so a run
+    # trained on small crops can be fine-tuned on the full patches the app feeds it.
+    FIXED = ("arch", "censor", "width", "seed", "discriminator_width", "prefill")
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
