@@ -433,7 +433,15 @@ def test_build_fit_resume_export_evaluate_chain_from_the_command_line(tmp_path: 
     assert "| block-means-lanczos |" in (tmp_path / "eval" / "report.md").read_text()
     grid = Image.open(tmp_path / "eval" / "grid.png")
     assert grid.width == 64 * 4  # input, ours, the Lanczos baseline, truth
-    assert json.loads((tmp_path / "models" / "chain.json").read_text())["training"]["steps"] == 4
+    manifest = (tmp_path / "models" / "chain.json").read_text()
+    assert json.loads(manifest)["training"]["steps"] == 4
+    # A report aimed at the model's own manifest is refused before evaluating, and the manifest
+    # survives (evaluate --json models/NAME.json used to replace it).
+    over = train_cli("evaluate", "--model", "chain", "--models-dir", "models", "--data", "data",
+                     "--json", "models/chain.json")  # fmt: skip
+    assert over.returncode == 1
+    assert "is a model manifest" in over.stderr
+    assert (tmp_path / "models" / "chain.json").read_text() == manifest
 
 
 def test_evaluate_scores_a_mosaic_model_with_estimated_true_and_no_grid(

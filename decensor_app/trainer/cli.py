@@ -174,8 +174,10 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from decensor_app.trainer.evaluate import evaluate, to_markdown, write_report
+    from decensor_app.trainer.evaluate import check_report_path, evaluate, to_markdown, write_report
 
+    if args.json is not None:
+        check_report_path(args.json)  # before the evaluation, not after it
     report = evaluate(
         args.model, args.data, args.censor, args.models_dir, args.split, args.limit, args.seed,
         args.grid,

@@ -312,7 +312,19 @@ def write_grid(path: Path, cases: list[Case], results: dict[str, list[np.ndarray
     Image.fromarray(np.concatenate([band, grid], axis=0)).save(path)
 
 
+def check_report_path(json_path: Path) -> None:
+    """Refuse to write a report over a model's manifest (``models/NAME.json`` has the model's
+    name, so ``--json models/NAME.json`` would otherwise replace it)."""
+    try:
+        existing = json.loads(json_path.read_text())
+    except (OSError, ValueError):
+        return
+    if isinstance(existing, dict) and {"architecture", "weights", "sha256"} <= existing.keys():
+        raise ValueError(f"{json_path} is a model manifest: write the report elsewhere")
+
+
 def write_report(report: dict[str, Any], json_path: Path) -> None:
+    check_report_path(json_path)
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(report, indent=2) + "\n")
     json_path.with_suffix(".md").write_text(to_markdown(report))
