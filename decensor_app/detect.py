@@ -71,6 +71,7 @@ the Euclidean norm of the three channels' standard deviations.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import cv2
@@ -979,7 +980,15 @@ def region_grid(rgb: np.ndarray, region: np.ndarray) -> MosaicGrid | None:
     found = estimate_grid(rgb, region)
     if found is not None or not region.any():
         return found
-    overlaps = [(int(np.count_nonzero(r.mask & region)), r.grid) for r in detect_mosaics(rgb)]
+    return grid_covering([(r.mask, r.grid) for r in detect_mosaics(rgb)], region)
+
+
+def grid_covering(
+    masks_and_grids: Sequence[tuple[np.ndarray, MosaicGrid]], region: np.ndarray
+) -> MosaicGrid | None:
+    """The grid whose mask (HxW bool, like ``region``) covers most of ``region``; None when
+    none touches it."""
+    overlaps = [(int(np.count_nonzero(mask & region)), grid) for mask, grid in masks_and_grids]
     covered, grid = max(overlaps, key=lambda item: item[0], default=(0, None))
     return grid if covered else None
 

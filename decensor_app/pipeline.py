@@ -16,7 +16,7 @@ from typing import Literal
 
 import numpy as np
 
-from decensor_app.detect import region_grid
+from decensor_app.detect import grid_covering, region_grid
 from decensor_app.engines import CENSOR_TYPES, CensorType, Engine, EngineError, load_engine
 from decensor_app.engines import default_model as default_model_for
 from decensor_app.imaging import (
@@ -270,13 +270,9 @@ def mosaic_grid(
         The grid, or None where none is known and none can be estimated at full resolution.
     """
     rows, cols = crop.slices
-    overlaps = [
-        (int(np.count_nonzero(mask[rows, cols] & region)), grid) for mask, grid in known_grids
-    ]
-    if overlaps:
-        covered, grid = max(overlaps, key=lambda item: item[0])
-        if covered:
-            return grid
+    known = grid_covering([(mask[rows, cols], grid) for mask, grid in known_grids], region)
+    if known is not None:
+        return known
     found = region_grid(original[rows, cols], region)
     if found is None:
         return None
