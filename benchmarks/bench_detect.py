@@ -133,6 +133,7 @@ def make_case(
     grids: list[MosaicGrid] = []
     truths: list[np.ndarray] = []
     taken = np.zeros((height, width), bool)
+    dont_care = np.zeros((height, width), bool)  # truth blocks the mosaic does not change
     for _ in range(count):
         block = int(rng.integers(BLOCKS[0], BLOCKS[1] + 1))
         grid = MosaicGrid(block, int(rng.integers(0, block)), int(rng.integers(0, block)))
@@ -159,11 +160,10 @@ def make_case(
         grids.append(grid)
         truths.append(truth)
         taken |= truth
+        dont_care |= truth & ~changed
     mosaic = rgb.copy()
-    dont_care = np.zeros((height, width), bool)
     for grid, truth in zip(grids, truths, strict=True):
         mosaic[truth] = pixelate(rgb, grid)[truth]
-        dont_care |= truth & ~changed_blocks(rgb, grid)
     if use_jpeg:
         mosaic = jpeg(mosaic)
     return Case(mosaic, grids, truths, dont_care, use_jpeg)
