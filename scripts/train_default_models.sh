@@ -18,7 +18,7 @@
 # reproducible): L1 barely moved the bar model off Telea in 500 steps, L2 alone left faint
 # noise in flat areas (hole SSIM below Telea's), L1+L2 is the final loss; the learning rate
 # drops from 4e-4 to 1e-4 for the last steps. The app runs the networks on 256 px patches, so
-# the bar model is then fine-tuned on whole 256 px patches (batch 4; a run may resume at another
+# both models are then fine-tuned on whole 256 px patches (batch 4; a run may resume at another
 # size and batch), which raised its hole PSNR on held-out patches.
 # To train both side by side on 2 cores, give each one core:
 #   TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 scripts/train_default_models.sh bar &
@@ -58,7 +58,8 @@ case "$task" in
         phase 2000 4e-4 0.02 l1
         phase 3500 4e-4 0.005 l2
         phase 4500 4e-4 0.005 l1+l2
-        phase "${STEPS:-5750}" 1e-4 0.005 l1+l2
+        phase 5750 1e-4 0.005 l1+l2
+        phase "${STEPS:-6500}" 1e-4 0.005 l1+l2 256 4
         ;;
     *) echo "usage: $0 bar|mosaic" >&2; exit 2 ;;
 esac
