@@ -1,4 +1,4 @@
-"""Benchmark the batch pipeline (``run_batch``) with a classical engine on large pictures.
+"""Benchmark the batch pipeline (``run_batch``) on large pictures, bar or mosaic mode.
 
 What it measures, per case (one synthetic illustration with green-painted regions):
 
@@ -16,8 +16,8 @@ flag), so each peak belongs to one case and one run only. The pictures are drawn
 (deterministic, seeded), in another fresh process (``--make``), and written as PNG into a
 temporary folder before any timing starts; the parent process stays small (see below).
 After each timed run the output is checked (no exact green left, pixels outside the censor mask
-bit-identical, the expected region count); the check is not timed and comes after the peak
-memory reading.
+bit-identical, the expected region count) and scored (PSNR against the uncensored picture over
+the censor mask); neither is timed, and both come after the peak memory reading.
 
 Cases: ``1024`` (1024x1024, 3 regions of 80-240 px), ``2048`` (2048x2048, 5 regions of
 60-300 px) and ``8000`` (8000x8000, 3 regions of 200-1000 px).
@@ -28,6 +28,8 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_pipeline.py --cases 8000 --repeat 3 --json result.json
     .venv/bin/python benchmarks/bench_pipeline.py --cases 8000 --profile   # + cProfile top 8
     .venv/bin/python benchmarks/bench_pipeline.py --cases 1024 --model gated-conv-bar --repeat 3
+    .venv/bin/python benchmarks/bench_pipeline.py --cases 1024 --censor mosaic \
+        --model gated-conv-mosaic --repeat 3
 
 ``--profile [N]`` adds one cProfiled run per case (not in the table) and prints its top N
 cumulative entries on stderr. The markdown table goes to stdout, progress to stderr.
@@ -65,6 +67,10 @@ SEED = 20261123
 #: One JSON-able result row (a run, or a case's summary).
 Row = dict[str, Any]
 PROFILE_TOP = 8
+#: The engine a case runs when ``--model`` is not given.
+CLASSICAL_ENGINES = {"bar": "telea", "mosaic": "mosaic-lanczos"}
+#: Mosaic cases: 12 px blocks, the grid offset (x, y) from the picture's origin, in pixels.
+MOSAIC_BLOCK, MOSAIC_OFFSET = 12, (5, 7)
 
 
 @dataclass(frozen=True)
@@ -213,15 +219,61 @@ def paint_regions(picture: np.ndarray, case: Case, seed: int = SEED) -> None:
             cv2.polylines(picture, [stroke], False, GREEN, max(3, side // 8), cv2.LINE_AA)
 
 
-def write_case(case: Case, folder: Path) -> Path:
-    """Draw, censor and save the case's picture as ``folder/<name>.png``; returns the path."""
+def write_case(
+    case: Case, folder: Path, censor: str = "bar", original_dir: Path | None = None
+) -> Path:
+    """Draw, censor and save the case's picture as ``folder/<name>.png``; returns the path.
+
+    Mosaic (``censor="mosaic"``): the original, saved as ``original_dir/<name>.png``, carries a
+    mosaic of :data:`MOSAIC_BLOCK` px blocks over every block the green regions touch, as a
+    censored picture does; the input is that original with the regions painted green.
+    """
+    import numpy as np
     from PIL import Image
 
+    from decensor_app.masks import green_mask
+    from decensor_app.mosaic import MosaicGrid, pixelate
+
     picture = draw_illustration(case.size)
-    paint_regions(picture, case)
+    censored = picture.copy()
+    paint_regions(censored, case)
     path = folder / f"bench_{case.size}.png"
-    Image.fromarray(picture, "RGB").save(path, compress_level=6)
+    if censor == "mosaic":  # the regions are painted again, over the mosaic
+        if original_dir is None:
+            raise ValueError("a mosaic case needs original_dir")
+        grid = MosaicGrid(MOSAIC_BLOCK, *MOSAIC_OFFSET)
+        hole = green_mask(censored)
+        # Every block the hole touches is pixelated, so the mosaic covers the green entirely.
+        # Block indices, + 1 so that the partial blocks before the offset are index 0.
+        rows = (np.arange(case.size) - grid.offset_y) // grid.block + 1
+        cols = (np.arange(case.size) - grid.offset_x) // grid.block + 1
+        touched = np.zeros((rows.max() + 1, cols.max() + 1), bool)
+        hole_rows, hole_cols = np.nonzero(hole)
+        touched[rows[hole_rows], cols[hole_cols]] = True
+        covered = touched[rows[:, None], cols[None, :]]
+        original = np.where(covered[..., None], pixelate(picture, grid), picture)
+        Image.fromarray(original, "RGB").save(original_dir / path.name, compress_level=6)
+        censored = original.copy()
+        paint_regions(censored, case)
+    Image.fromarray(censored, "RGB").save(path, compress_level=6)
+    Image.fromarray(picture, "RGB").save(truth_path(folder, case), compress_level=6)
     return path
+
+
+def truth_path(input_dir: Path, case: Case) -> Path:
+    """Where the case's uncensored picture is kept: beside the input folder, not in it."""
+    return input_dir.parent / f"truth_{case.size}.png"
+
+
+def hole_psnr(input_path: Path, output_path: Path, truth: Path) -> float:
+    """PSNR (dB) of the restored file against the uncensored picture, over the green mask."""
+    from decensor_app.imaging import load_picture
+    from decensor_app.masks import green_mask
+    from decensor_app.trainer.evaluate import psnr
+
+    hole = green_mask(load_picture(input_path, None).rgb8)
+    restored = load_picture(output_path, None).rgb8
+    return psnr(restored, load_picture(truth, None).rgb8, hole)
 
 
 # --- the child processes: one picture, or one timed run -----------------------------------
@@ -280,8 +332,9 @@ def run_child(args: argparse.Namespace) -> int:
     before = peak_rss_mib()
     options = BatchOptions(
         input_dir=args.input_dir,
+        original_dir=args.original_dir,
         output_dir=args.output_dir,
-        censor="bar",
+        censor=args.censor,
         model=args.model,
         overwrite=True,
     )
@@ -297,12 +350,14 @@ def run_child(args: argparse.Namespace) -> int:
     high_water = high_water_mib()
     result = report.files[0]
     problems: list[str] = []
+    hole_db = None
     if result.status != "restored":
         problems.append(f"status {result.status}: {result.error}")
     else:
         if result.regions != case.regions:
             problems.append(f"{result.regions} regions reported, {case.regions} painted")
         problems += check_output(result.input, result.outputs[0])
+        hole_db = hole_psnr(result.input, result.outputs[0], truth_path(args.input_dir, case))
     if profiler is not None:
         text = io.StringIO()
         stats = pstats.Stats(profiler, stream=text).sort_stats("cumulative")
@@ -314,6 +369,7 @@ def run_child(args: argparse.Namespace) -> int:
         "wall_s": wall,
         "file_s": result.seconds,
         "regions": result.regions,
+        "hole_psnr_db": hole_db if result.status == "restored" else None,
         "rss_before_mib": before,
         "rss_peak_mib": peak,
         "vm_hwm_mib": high_water,
@@ -339,7 +395,7 @@ def spawn(arguments: list[str]) -> Row:
 def make_child(args: argparse.Namespace) -> int:
     """Draw one case's picture into ``args.input_dir``; prints one JSON line on stdout."""
     started = time.perf_counter()
-    path = write_case(CASES[args.make], args.input_dir)
+    path = write_case(CASES[args.make], args.input_dir, args.censor, args.original_dir)
     row = {
         "path": str(path),
         "bytes": path.stat().st_size,
@@ -376,6 +432,7 @@ def summarise(case: Case, runs: list[Row]) -> Row:
         "picture": case.name,
         "rgb_mib": case.rgb_mib,
         "regions": runs[0]["regions"],
+        "hole_psnr_db": runs[0]["hole_psnr_db"],  # the engines are deterministic
         "runs": len(runs),
         "wall_s_min": min(walls),
         "wall_s_median": statistics.median(walls),
@@ -399,6 +456,7 @@ def markdown_table(rows: list[Row]) -> str:
         "case",
         "RGB array MiB",
         "regions",
+        "hole PSNR dB",
         "runs",
         "run_batch s (min / median)",
         "report s (min / median)",
@@ -416,6 +474,7 @@ def markdown_table(rows: list[Row]) -> str:
                     row["picture"],
                     f"{row['rgb_mib']:.1f}",
                     str(row["regions"]),
+                    "-" if row["hole_psnr_db"] is None else f"{row['hole_psnr_db']:.2f}",
                     str(row["runs"]),
                     f"{row['wall_s_min']:.2f} / {row['wall_s_median']:.2f}",
                     f"{row['file_s_min']:.2f} / {row['file_s_median']:.2f}",
@@ -446,7 +505,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--repeat", type=int, default=1, help="fresh-process runs per case (default 1)"
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
-    parser.add_argument("--model", default="telea", help="bar engine to use (default telea)")
+    parser.add_argument(
+        "--censor",
+        choices=("bar", "mosaic"),
+        default="bar",
+        help="bar: green regions; mosaic: green regions over a mosaic of 12 px blocks in the "
+        "original (default bar)",
+    )
+    parser.add_argument(
+        "--model",
+        default=None,
+        help=f"engine to use (default {CLASSICAL_ENGINES['bar']} for bar, "
+        f"{CLASSICAL_ENGINES['mosaic']} for mosaic)",
+    )
     parser.add_argument(
         "--profile",
         type=int,
@@ -462,6 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--child", type=int, choices=sorted(CASES), help=argparse.SUPPRESS)
     parser.add_argument("--input-dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--output-dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--original-dir", type=Path, help=argparse.SUPPRESS)
     return parser
 
 
@@ -474,21 +546,26 @@ def main(argv: list[str] | None = None) -> int:
         return run_child(args)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    model = args.model or CLASSICAL_ENGINES[args.censor]
     summaries: list[Row] = []
     all_runs: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="bench_pipeline_") as temp:
         for size in dict.fromkeys(args.cases):  # keep the order given, drop duplicates
             case = CASES[size]
             input_dir, output_dir = Path(temp) / f"in_{size}", Path(temp) / f"out_{size}"
+            original_dir = Path(temp) / f"original_{size}"
             input_dir.mkdir()
-            made = spawn(["--make", str(size), "--input-dir", str(input_dir)])
+            original_dir.mkdir()
+            folders = ["--input-dir", str(input_dir), "--original-dir", str(original_dir)]
+            folders += ["--censor", args.censor]
+            made = spawn(["--make", str(size), *folders])
             print(
                 f"{case.name}: picture written ({made['bytes'] / 2**20:.1f} MiB PNG, "
                 f"{made['seconds']:.1f}s, not timed)",
                 file=sys.stderr,
             )
-            child = ["--child", str(size), "--input-dir", str(input_dir)]
-            child += ["--output-dir", str(output_dir), "--model", args.model]
+            child = ["--child", str(size), *folders]
+            child += ["--output-dir", str(output_dir), "--model", model]
             runs: list[Row] = []
             for index in range(args.repeat):
                 run = spawn(child)
@@ -517,7 +594,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json is not None:
         result = {
             "benchmark": "bench_pipeline",
-            "model": args.model,
+            "censor": args.censor,
+            "model": model,
             "repeat": args.repeat,
             "machine": {**machine(), **all_runs[0]["versions"]},
             "parent_peak_rss_mib": parent_rss,
@@ -526,7 +604,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         args.json.write_text(json.dumps(result, indent=2) + "\n")
     info = machine()
-    print(f"model: {args.model}; {info['cpus']} CPUs, {info['cpu']}")
+    print(f"censor: {args.censor}; model: {model}; {info['cpus']} CPUs, {info['cpu']}")
     print(table)
     return 0 if all(not row["problems"] for row in summaries) else 1
 
