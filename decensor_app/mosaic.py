@@ -28,6 +28,12 @@ class MosaicGrid:
     offset_x: int = 0
     offset_y: int = 0
 
+    def within(self, x: int, y: int) -> MosaicGrid:
+        """This grid in the pixels of a crop whose top-left corner is at (x, y); a negative
+        corner moves it from a crop's pixels back to the picture's."""
+        block = self.block
+        return MosaicGrid(block, (self.offset_x - x) % block, (self.offset_y - y) % block)
+
 
 def _pad_to_grid(rgb: np.ndarray, grid: MosaicGrid) -> tuple[np.ndarray, int, int]:
     """Edge-pad so that blocks start at (0, 0) and tile the array; returns (padded, left, top)."""
@@ -172,6 +178,28 @@ def _best_offsets(
         lines = int(np.count_nonzero(profile[on] > 0))
         best = max(best, (float(contrast), offset, rate, lines))
     return best
+
+
+def grid_fits(rgb: np.ndarray, region: np.ndarray, grid: MosaicGrid) -> bool:
+    """Whether the pixels of ``region`` could be an exact mosaic on ``grid``: neighbouring
+    pixels inside it (almost) never differ except across the grid's lines.
+
+    This checks a grid found elsewhere in the picture on a region too small for
+    :func:`estimate_grid` (which needs two blocks across it on each axis). A flat region fits
+    any grid; a JPEG-saved mosaic or a region that is no mosaic fits none.
+
+    Args:
+        rgb: HxWx3 uint8, the picture with the mosaic.
+        region: HxW bool, where the mosaic is.
+        grid: in ``rgb``'s pixels.
+    """
+    for axis, offset in ((1, grid.offset_x), (0, grid.offset_y)):
+        profile, weights = _boundary_profile(rgb, region, axis)
+        off = (np.arange(profile.size) % grid.block != offset) & (weights > 0)
+        pairs = weights[off].sum()
+        if pairs and float(np.dot(profile[off], weights[off])) > EXACT_OFF_SHARE * pairs:
+            return False
+    return True
 
 
 def estimate_grid(

@@ -28,7 +28,7 @@ from decensor_app.imaging import (
     save_picture,
 )
 from decensor_app.masks import green_mask, near_green_count, paint_green
-from decensor_app.mosaic import MosaicGrid
+from decensor_app.mosaic import MosaicGrid, grid_fits
 from decensor_app.planning import Crop, RestorationPlan, make_patch, paste_patch, plan_restoration
 
 #: Extensions accepted for originals (mosaic mode), in order of preference.
@@ -222,13 +222,18 @@ def restore_variations(
     results = [np.array(rgb, dtype=np.uint8, order="C") for _ in variations]
     pending = hole.copy()
     done = 0
-    for patch_plan in plan.patches:
+    pastes = [
+        np.isin(plan.labels[patch_plan.crop.slices], patch_plan.labels)
+        for patch_plan in plan.patches
+    ]
+    grids: list[MosaicGrid | None] = [None] * len(plan.patches)
+    if original is not None:
+        grids = patch_grids(original, plan, pastes, known_grids)
+    for patch_plan, paste, grid in zip(plan.patches, pastes, grids, strict=True):
         if cancel is not None:
             cancel.check()
         crop = patch_plan.crop
         rows, cols = crop.slices
-        paste = np.isin(plan.labels[rows, cols], patch_plan.labels)
-        grid = None if original is None else mosaic_grid(original, crop, paste, known_grids)
         patches = [
             make_patch(result, pending, original, crop, engine.native_size, grid)
             for result in results
@@ -254,6 +259,45 @@ def restore_variations(
     return results
 
 
+def patch_grids(
+    original: np.ndarray,
+    plan: RestorationPlan,
+    pastes: Sequence[np.ndarray],
+    known_grids: Sequence[KnownGrid] = (),
+) -> list[MosaicGrid | None]:
+    """The mosaic grid (picture pixels) of each patch of ``plan``, or None.
+
+    Each patch's grid comes from :func:`mosaic_grid`. A region too small to show its grid
+    (a thin bar of blocks) borrows one found for another region of the same picture, if its
+    pixels fit it exactly (:func:`decensor_app.mosaic.grid_fits`): one picture is usually
+    pixelated with one tool setting.
+
+    Args:
+        original: HxWx3 uint8, the picture with the mosaic.
+        plan: the picture's plan; ``pastes`` holds each patch's crop-sized bool hole pixels.
+    """
+    grids = [
+        mosaic_grid(original, patch_plan.crop, paste, known_grids)
+        for patch_plan, paste in zip(plan.patches, pastes, strict=True)
+    ]
+    # Borrowed grids in order of how much of the picture they were found on.
+    found_on: dict[MosaicGrid, int] = {}
+    for grid, paste in zip(grids, pastes, strict=True):
+        if grid is not None:
+            found_on[grid] = found_on.get(grid, 0) + int(np.count_nonzero(paste))
+    candidates = sorted(found_on, key=found_on.__getitem__, reverse=True)
+    for index, (patch_plan, paste) in enumerate(zip(plan.patches, pastes, strict=True)):
+        if grids[index] is not None:
+            continue
+        crop = patch_plan.crop
+        rows, cols = crop.slices
+        for grid in candidates:
+            if grid_fits(original[rows, cols], paste, grid.within(crop.x, crop.y)):
+                grids[index] = grid
+                break
+    return grids
+
+
 def mosaic_grid(
     original: np.ndarray, crop: Crop, region: np.ndarray, known_grids: Sequence[KnownGrid] = ()
 ) -> MosaicGrid | None:
@@ -276,8 +320,7 @@ def mosaic_grid(
     found = region_grid(original[rows, cols], region)
     if found is None:
         return None
-    block = found.block
-    return MosaicGrid(block, (found.offset_x + crop.x) % block, (found.offset_y + crop.y) % block)
+    return found.within(-crop.x, -crop.y)
 
 
 def flip_grid(grid: MosaicGrid | None, variation: int, shape: tuple[int, ...]) -> MosaicGrid | None:

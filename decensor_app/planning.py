@@ -157,12 +157,10 @@ def patch_scale_and_grid(
         scale = min(1.0, native_size / max(crop.width, crop.height))
     if grid is None:
         return scale, None
-    offset_x, offset_y = (
-        (grid.offset_x - crop.x) % grid.block,
-        (grid.offset_y - crop.y) % grid.block,
-    )
+    in_crop = grid.within(crop.x, crop.y)
     if scale == 1.0:
-        return scale, MosaicGrid(grid.block, offset_x, offset_y)
+        return scale, in_crop
+    offset_x, offset_y = in_crop.offset_x, in_crop.offset_y
     block = math.floor(grid.block * scale)
     if block < MIN_PATCH_BLOCK:
         return scale, None

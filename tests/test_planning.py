@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from decensor_app.masks import Region, exact_green, find_regions
-from decensor_app.mosaic import MosaicGrid, pixelate
+from decensor_app.mosaic import MosaicGrid, estimate_grid, pixelate
 from decensor_app.pipeline import flip, flip_grid, restore_image
 from decensor_app.planning import context_crop, patch_scale_and_grid, plan_patches
 from tests.conftest import FILL, FillEngine, box, paint, scene
@@ -137,6 +137,22 @@ def test_a_full_resolution_patch_gets_the_grid_relative_to_its_crop() -> None:
     repixelated = pixelate(original[rows, cols], engine.grids[0])
     inner = cv2.erode(hole.view(np.uint8), np.ones((17, 17), np.uint8)).view(bool)[rows, cols]
     assert np.array_equal(repixelated[inner], original[rows, cols][inner])
+
+
+@pytest.mark.parametrize("thin_is_mosaic", [True, False], ids=["mosaic", "not-mosaic"])
+def test_a_region_too_thin_to_show_its_grid_borrows_the_pictures_grid_if_it_fits(
+    thin_is_mosaic: bool,
+) -> None:
+    grid = MosaicGrid(12, 5, 3)
+    large, thin = box(300, 400, 40, 30, 160, 120), box(300, 400, 245, 231, 81, 21)
+    original = _mosaic(400, 300, grid, large | thin if thin_is_mosaic else large)
+    assert estimate_grid(original, thin) is None  # fewer than two blocks across it
+    engine = FillEngine(None)
+    restore_image(np.where((large | thin)[..., None], 0, original), large | thin, engine, original)
+    _, regions = find_regions(large | thin)
+    crops = [context_crop(region, 400, 300, None) for region in regions]
+    assert engine.grids[0] == grid.within(crops[0].x, crops[0].y)
+    assert engine.grids[1] == (grid.within(crops[1].x, crops[1].y) if thin_is_mosaic else None)
 
 
 def test_detected_grids_take_precedence_and_bar_mode_gets_none() -> None:

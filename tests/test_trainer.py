@@ -297,6 +297,34 @@ def test_a_run_cannot_be_resumed_with_other_fixed_settings(dataset: Path, tmp_pa
     assert "was started with seed=0" in other.stderr
 
 
+def test_a_new_run_warm_started_from_an_export_continues_its_generator(
+    dataset: Path, tmp_path: Path
+) -> None:
+    from decensor_app.trainer.export import export
+
+    # With no adversarial term the generator loss depends on the generator and the batch only, so
+    # the warm start's first loss equals the original run's loss at the same step.
+    no_gan = ("--gan-weight", "0")
+    assert _train(dataset, tmp_path / "original", *no_gan, steps=2).returncode == 0
+    export(tmp_path / "original", "base", tmp_path / "models")
+    assert _train(dataset, tmp_path / "original", *no_gan, steps=3).returncode == 0
+    base = tmp_path / "models" / "base.json"
+    warm = _train(dataset, tmp_path / "warm", *no_gan, "--init-from", str(base), steps=3)
+    assert warm.returncode == 0, warm.stderr[-2000:]
+    assert "started from base (2 steps)" in warm.stderr
+    assert sorted(_losses(tmp_path / "warm")) == [3]
+    assert _losses(tmp_path / "warm")[3] == pytest.approx(
+        _losses(tmp_path / "original")[3], rel=1e-4
+    )
+    manifest = export(tmp_path / "warm", "base", tmp_path / "models")  # replaces what it began from
+    assert manifest.training["steps"] == 3
+    assert manifest.training["init_from"] == {"model": "base", "steps": 2}
+
+    other = _train(dataset, tmp_path / "wider", "--init-from", str(base), "--width", "16", steps=3)
+    assert other.returncode == 1
+    assert "{'cnum': 8, 'residual': False}" in other.stderr and "pick matching" in other.stderr
+
+
 @pytest.mark.parametrize("prefill", [False, True], ids=["paper", "residual"])
 def test_export_then_the_app_gives_the_trained_models_output(
     dataset: Path, tmp_path: Path, prefill: bool

@@ -73,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --prefill: L1, squared error or both over the hole (l2 optimises PSNR; "
         "adding l1 keeps flat areas clean); may change when a run is resumed",
     )  # fmt: skip
+    fit.add_argument(
+        "--init-from", type=Path, default=None, metavar="MANIFEST",
+        help="a new run starts from this exported model's generator (e.g. "
+        "models/gated-conv-bar.json) and counts on from its steps; ignored when resuming",
+    )  # fmt: skip
     fit.add_argument("--checkpoint-every", type=int, default=500)
     fit.add_argument("--keep-checkpoints", type=int, default=3)
     fit.add_argument("--log-every", type=int, default=10)
@@ -149,6 +154,7 @@ def _fit(args: argparse.Namespace) -> int:
 
     values = {k: v for k, v in vars(args).items() if k != "command"}
     values["data"], values["out"] = str(args.data), str(args.out)
+    values["init_from"] = str(args.init_from) if args.init_from else None
     config = FitConfig(**values)
     if args.backend == "jax":
         if args.arch != "gated-conv":

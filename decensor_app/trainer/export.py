@@ -11,22 +11,7 @@ from typing import Any
 from decensor_app.engines.generators import build_network, write_model
 from decensor_app.engines.manifest import Manifest
 from decensor_app.trainer.dataset import load_manifest
-from decensor_app.trainer.run import FitConfig, RunDir
-
-# Checkpoint group holding the inference network's variables, per architecture.
-GENERATOR_GROUPS = {"gated-conv": "generator", "edgeconnect": "generators"}
-
-
-def network_config(config: FitConfig) -> dict[str, Any]:
-    """The inference network's constructor arguments for a run."""
-    if config.arch == "gated-conv":
-        from decensor_app.networks.gated_conv import PAPER_WIDTH
-
-        return {"cnum": config.width or PAPER_WIDTH, "residual": config.prefill}
-    from decensor_app.networks.edgeconnect import PAPER_WIDTH as EDGE_WIDTH
-
-    return {"width": config.width or EDGE_WIDTH}
-
+from decensor_app.trainer.run import GENERATOR_GROUPS, RunDir, network_config
 
 #: Gaps between log records longer than this are pauses between sessions, not training.
 PAUSE_SECONDS = 300.0
@@ -63,6 +48,8 @@ def export(
     network = build_network(config.arch, settings, config.size)
     step = run.restore_checkpoint(checkpoint, {GENERATOR_GROUPS[config.arch]: network.weights})
     records = run.read_log()
+    init = json.loads(run.init_record.read_text()) if run.init_record.is_file() else None
+    earlier_hours = float(init["training"].get("training_hours", 0.0)) if init else 0.0
     training: dict[str, Any] = {
         "steps": step,
         "batch": config.batch,
@@ -78,9 +65,12 @@ def export(
         "reconstruction": config.reconstruction,
         "precision": config.precision,
         "backend": config.backend,
-        "training_hours": round(training_seconds(records, step) / 3600, 2),
+        "training_hours": round(training_seconds(records, step) / 3600 + earlier_hours, 2),
         "run": str(run.path),
         "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
+        "init_from": (
+            {"model": init["name"], "steps": init["training"].get("steps", 0)} if init else None
+        ),
         "final_losses": {
             k: v
             for k, v in (records[-1] if records else {}).items()

@@ -29,6 +29,7 @@ from decensor_app.trainer.run import (
     RunDir,
     check_finite,
     gan_checkpoint_groups,
+    warm_start,
 )
 
 
@@ -138,7 +139,7 @@ def fit(config: FitConfig, log: Callable[[str], None] = print) -> dict[str, floa
     policy = _precision(config)
     keras.mixed_precision.set_global_policy(policy)
     trainer = JaxGatedConvTrainer(config)
-    start = run.resume(trainer.groups(), log)
+    start = run.resume(trainer.groups(), log) or warm_start(run, config, trainer.groups(), log)
     devices = ", ".join(sorted({d.platform for d in jax.devices()}))
     log(
         f"training gated-conv ({config.censor}) width {trainer.width}, {config.size}px, batch "

@@ -32,6 +32,7 @@ from decensor_app.trainer.run import (
     RunDir,
     check_finite,
     gan_checkpoint_groups,
+    warm_start,
 )
 
 STRATEGIES = ("auto", "default", "mirrored", "tpu", "multiworker")
@@ -364,7 +365,7 @@ def fit(config: FitConfig, log: Callable[[str], None] = print) -> dict[str, floa
     config = run.prepare(config)
     keras.utils.set_random_seed(config.seed)
     trainer, strategy, policy = make_trainer(config)
-    start = run.resume(trainer.groups(), log)
+    start = run.resume(trainer.groups(), log) or warm_start(run, config, trainer.groups(), log)
     log(
         f"training {config.arch} ({config.censor}) width {trainer.width}, {config.size}px, "
         f"batch {config.batch} on {strategy.num_replicas_in_sync} replica(s) "

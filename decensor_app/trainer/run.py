@@ -57,6 +57,8 @@ class FitConfig:
     block_max: int = 32
     vgg19_weights: str | None = None
     phase: str = "auto"  # edgeconnect: edge, inpaint, joint, or auto (thirds of the steps)
+    # manifest of an exported model whose generator weights a new run starts from (warm_start)
+    init_from: str | None = None
 
     # Settings a resumed run must share with the run it continues. The patch size and the batch
     # may change: the networks are fully convolutional and Adam's state is per weight, so a run
@@ -70,6 +72,65 @@ class FitConfig:
     def from_json(cls, data: dict[str, Any]) -> FitConfig:
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def network_config(config: FitConfig) -> dict[str, Any]:
+    """The inference network's constructor arguments for a run (what its export's manifest
+    records as ``config``)."""
+    if config.arch == "gated-conv":
+        from decensor_app.networks.gated_conv import PAPER_WIDTH
+
+        return {"cnum": config.width or PAPER_WIDTH, "residual": config.prefill}
+    from decensor_app.networks.edgeconnect import PAPER_WIDTH as EDGE_WIDTH
+
+    return {"width": config.width or EDGE_WIDTH}
+
+
+# Checkpoint group holding the inference network's variables, per architecture.
+GENERATOR_GROUPS = {"gated-conv": "generator", "edgeconnect": "generators"}
+
+
+def warm_start(
+    run: RunDir, config: FitConfig, groups: dict[str, list[Any]], log: Any = print
+) -> int:
+    """Start a new run from the generator weights of the exported model ``config.init_from``
+    (its manifest's path); returns the step to count on from, or 0 without ``init_from``.
+
+    This fine-tunes a shipped model when the run that made it is gone, or adapts it to other
+    art. The discriminator and the optimizers start fresh. Steps count on from the model's
+    trained steps, so that step totals in the next export's card stay true and the batch stream
+    (a function of the seed and the step) goes on where that run stopped.
+    """
+    if not config.init_from:
+        return 0
+    from decensor_app.engines.generators import build_network
+    from decensor_app.engines.manifest import Manifest, sha256_file
+
+    manifest_path = Path(config.init_from)
+    manifest = Manifest.load(manifest_path)
+    wanted = network_config(config)
+    if manifest.architecture != config.arch or manifest.config != wanted:
+        raise ValueError(
+            f"{manifest_path} is a {manifest.architecture} network with {manifest.config}; this "
+            f"run trains {config.arch} with {wanted}: pick matching --arch/--width/--prefill"
+        )
+    weights = manifest_path.parent / manifest.weights
+    if sha256_file(weights) != manifest.sha256:
+        raise ValueError(f"{weights} does not match the SHA-256 of {manifest_path}")
+    network = build_network(manifest.architecture, manifest.config, config.size)
+    network.load_weights(weights)
+    targets = groups[GENERATOR_GROUPS[config.arch]]
+    if len(network.weights) != len(targets):
+        raise ValueError(f"{weights} holds {len(network.weights)} variables, not {len(targets)}")
+    for source, target in zip(network.weights, targets, strict=True):
+        target.assign(np.asarray(source).astype(np.dtype(target.dtype)))
+    step = int(manifest.training.get("steps", 0))
+    # The manifest may be overwritten by this run's own export: keep what it said.
+    run.init_record.write_text(
+        json.dumps({"name": manifest.name, "training": manifest.training}, indent=2) + "\n"
+    )
+    log(f"started from {manifest.name} ({step} steps) in {manifest_path}")
+    return step
 
 
 def gan_checkpoint_groups(
@@ -93,6 +154,8 @@ class RunDir:
         self.checkpoints = self.path / "checkpoints"
         self.log_path = self.path / "log.jsonl"
         self.tensorboard = self.path / "tensorboard"
+        # the exported model a warm-started run began from (warm_start)
+        self.init_record = self.path / "init_from.json"
 
     def prepare(self, config: FitConfig) -> FitConfig:
         """Create the folder or check that ``config`` may resume the run already there.
