@@ -19,7 +19,11 @@
 # noise in flat areas (hole SSIM below Telea's), L1+L2 is the final loss; the learning rate
 # drops from 4e-4 to 1e-4 for the last steps. The app runs the networks on 256 px patches, so
 # both models are then fine-tuned on whole 256 px patches (batch 4; a run may resume at another
-# size and batch), which raised its hole PSNR on held-out patches.
+# size and batch), which raised its hole PSNR on held-out patches; the bar model's learning rate
+# is then halved to 5e-5 up to step 13,250. (The shipped bar model did that last phase as a new
+# run started from the exported 7,750-step model, `fit --init-from models/gated-conv-bar.json`,
+# because the run's checkpoints were lost between sessions; resuming here differs only in that
+# the discriminator and Adam's moments carry over.)
 # To train both side by side on 2 cores, give each one core:
 #   TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 scripts/train_default_models.sh bar &
 set -euo pipefail
@@ -52,7 +56,8 @@ case "$task" in
         phase 3000 4e-4 0.01 l2
         phase 3750 4e-4 0.01 l1+l2
         phase 5000 1e-4 0.01 l1+l2
-        phase "${STEPS:-7750}" 1e-4 0.01 l1+l2 256 4
+        phase 7750 1e-4 0.01 l1+l2 256 4
+        phase "${STEPS:-13250}" 5e-5 0.01 l1+l2 256 4
         ;;
     mosaic)
         phase 2000 4e-4 0.02 l1
