@@ -103,25 +103,25 @@ def warm_start(
     """
     if not config.init_from:
         return 0
-    from decensor_app.engines.generators import build_network
-    from decensor_app.engines.manifest import Manifest, sha256_file
+    from decensor_app.engines.base import EngineError
+    from decensor_app.engines.generators import load_generator
+    from decensor_app.engines.manifest import Manifest
 
     manifest_path = Path(config.init_from)
-    manifest = Manifest.load(manifest_path)
-    wanted = network_config(config)
-    if manifest.architecture != config.arch or manifest.config != wanted:
-        raise ValueError(
-            f"{manifest_path} is a {manifest.architecture} network with {manifest.config}; this "
-            f"run trains {config.arch} with {wanted}: pick matching --arch/--width/--prefill"
-        )
-    weights = manifest_path.parent / manifest.weights
-    if sha256_file(weights) != manifest.sha256:
-        raise ValueError(f"{weights} does not match the SHA-256 of {manifest_path}")
-    network = build_network(manifest.architecture, manifest.config, config.size)
-    network.load_weights(weights)
+    try:
+        manifest = Manifest.load(manifest_path)
+        wanted = network_config(config)
+        if manifest.architecture != config.arch or manifest.config != wanted:
+            raise ValueError(
+                f"{manifest_path} is a {manifest.architecture} network with {manifest.config}; "
+                f"this run trains {config.arch} with {wanted}: pick matching "
+                "--arch/--width/--prefill"
+            )
+        # The app's loader: it checks the weights against the manifest's SHA-256.
+        network = load_generator(manifest, manifest_path.parent).network
+    except EngineError as error:
+        raise ValueError(str(error)) from error
     targets = groups[GENERATOR_GROUPS[config.arch]]
-    if len(network.weights) != len(targets):
-        raise ValueError(f"{weights} holds {len(network.weights)} variables, not {len(targets)}")
     for source, target in zip(network.weights, targets, strict=True):
         target.assign(np.asarray(source).astype(np.dtype(target.dtype)))
     step = int(manifest.training.get("steps", 0))
