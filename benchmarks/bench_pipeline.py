@@ -336,6 +336,7 @@ def run_child(args: argparse.Namespace) -> int:
         output_dir=args.output_dir,
         censor=args.censor,
         model=args.model,
+        average_flips=args.average_flips,
         overwrite=True,
     )
     profiler = cProfile.Profile() if args.profile is not None else None
@@ -519,6 +520,11 @@ def build_parser() -> argparse.ArgumentParser:
         f"{CLASSICAL_ENGINES['mosaic']} for mosaic)",
     )
     parser.add_argument(
+        "--average-flips",
+        action="store_true",
+        help="restore with the flip average (decensor --average-flips)",
+    )
+    parser.add_argument(
         "--profile",
         type=int,
         nargs="?",
@@ -566,6 +572,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             child = ["--child", str(size), *folders]
             child += ["--output-dir", str(output_dir), "--model", model]
+            child += ["--average-flips"] if args.average_flips else []
             runs: list[Row] = []
             for index in range(args.repeat):
                 run = spawn(child)
@@ -596,6 +603,7 @@ def main(argv: list[str] | None = None) -> int:
             "benchmark": "bench_pipeline",
             "censor": args.censor,
             "model": model,
+            "average_flips": args.average_flips,
             "repeat": args.repeat,
             "machine": {**machine(), **all_runs[0]["versions"]},
             "parent_peak_rss_mib": parent_rss,

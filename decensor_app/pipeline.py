@@ -19,6 +19,7 @@ import numpy as np
 from decensor_app.detect import grid_covering, region_grid
 from decensor_app.engines import CENSOR_TYPES, CensorType, Engine, EngineError, load_engine
 from decensor_app.engines import default_model as default_model_for
+from decensor_app.engines.ensemble import FlipAverage
 from decensor_app.imaging import (
     DEFAULT_MAX_PIXELS,
     Picture,
@@ -30,6 +31,7 @@ from decensor_app.imaging import (
 from decensor_app.masks import green_mask, near_green_count, paint_green
 from decensor_app.mosaic import MosaicGrid, grid_fits
 from decensor_app.planning import Crop, RestorationPlan, make_patch, paste_patch, plan_restoration
+from decensor_app.symmetry import flip, flip_grid
 
 #: Extensions accepted for originals (mosaic mode), in order of preference.
 ORIGINAL_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp")
@@ -99,6 +101,9 @@ class BatchOptions:
     model: str | None = None  # None = the default model for the censor type
     models_dir: Path | None = None
     variations: int = 1
+    #: Restore each patch in its eight flips and transposes and average the results
+    #: (:class:`~decensor_app.engines.ensemble.FlipAverage`): a little better, 8x the work.
+    average_flips: bool = False
     overwrite: bool = False
     strict_green: bool = False
     max_pixels: int | None = DEFAULT_MAX_PIXELS
@@ -323,34 +328,6 @@ def mosaic_grid(
     return found.within(-crop.x, -crop.y)
 
 
-def flip_grid(grid: MosaicGrid | None, variation: int, shape: tuple[int, ...]) -> MosaicGrid | None:
-    """``grid`` of an HxW patch, as it lies on ``flip(patch, variation)``.
-
-    A block boundary at column x (between x - 1 and x) lands between W - 1 - x and W - x.
-    """
-    if grid is None:
-        return None
-    height, width = shape[:2]
-    offset_x, offset_y = grid.offset_x, grid.offset_y
-    if variation in (2, 4):
-        offset_x = (width - offset_x) % grid.block
-    if variation in (3, 4):
-        offset_y = (height - offset_y) % grid.block
-    return MosaicGrid(grid.block, offset_x, offset_y)
-
-
-def flip(pixels: np.ndarray, variation: int) -> np.ndarray:
-    """DeepCreamPy's variations: 1 identity, 2 left-right, 3 top-bottom, 4 both (self-inverse).
-
-    Returns a contiguous copy, or ``pixels`` itself for variation 1.
-    """
-    if variation in (2, 4):
-        pixels = pixels[:, ::-1]
-    if variation in (3, 4):
-        pixels = pixels[::-1]
-    return np.ascontiguousarray(pixels)
-
-
 # --- files -----------------------------------------------------------------------------------
 
 
@@ -561,6 +538,10 @@ def _check_options(options: BatchOptions) -> None:
         raise UsageError(f"censor type must be one of {', '.join(CENSOR_TYPES)}")
     if options.variations not in VARIATION_COUNTS:
         raise UsageError("variations must be 1, 2 or 4")
+    if options.average_flips and options.variations != 1:
+        raise UsageError(
+            "averaging the flips gives one result per picture: use it with 1 variation"
+        )
     if (options.auto_mask or options.detect_only) and options.censor != "mosaic":
         raise UsageError("automatic mosaic detection needs --censor mosaic")
     if not options.input_dir.is_dir():
@@ -611,6 +592,8 @@ def run_batch(
             raise UsageError(str(error)) from error
     elif not engine.supports(options.censor):
         raise UsageError(f"model {engine.info.name!r} does not restore {options.censor}")
+    if engine is not None and options.average_flips:
+        engine = FlipAverage(engine)
 
     extensions = ORIGINAL_EXTENSIONS if options.auto_mask else (".png",)
     entries = list(discover_inputs(options.input_dir, extensions))

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from decensor_app.masks import exact_green
+from decensor_app.masks import exact_green, green_mask
 from tests.conftest import Folders, box, paint, save_png, scene
 
 REPO = Path(__file__).resolve().parents[1]
@@ -110,3 +110,17 @@ def test_quick_start_script_restores_into_the_output_folder(tmp_path: Path) -> N
 def test_the_shipped_sample_has_green_regions_to_restore() -> None:
     sample = np.array(Image.open(REPO / "decensor_input" / "sample.png").convert("RGB"))
     assert exact_green(sample).sum() > 1000
+
+
+def test_average_flips_writes_one_result_and_refuses_several_variations(folders: Folders) -> None:
+    greened = paint(scene(), box(120, 160, 40, 30, 48, 40))
+    save_png(folders.input / "a.png", greened)
+    refused = decensor(*_folder_args(folders), "--average-flips", "--variations", "2")
+    assert refused.returncode == 2 and "use it with 1 variation" in refused.stderr
+    result = decensor(*_folder_args(folders), "--average-flips")
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in folders.output.iterdir()] == ["a.png"]
+    output = np.array(Image.open(folders.output / "a.png"))
+    mask = green_mask(greened)
+    assert np.array_equal(output[~mask], greened[~mask])
+    assert not exact_green(output).any()

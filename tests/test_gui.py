@@ -133,6 +133,27 @@ def test_settings_persist_between_runs(
     assert again.model_combo.currentData() == "mosaic-lanczos"
 
 
+def test_averaging_the_flips_turns_variations_off_runs_and_persists(
+    qtbot, settings: QSettings, window: MainWindow, folders: Folders, tmp_path: Path
+) -> None:
+    window.variations_combo.setCurrentText("4")
+    window.average_check.setChecked(True)
+    assert window.variations_combo.currentText() == "1"
+    assert not window.variations_combo.isEnabled()
+    assert window.options().average_flips
+    _greened_files(folders, 1)
+    report = _run(qtbot, window)
+    assert report.count("restored") == 1
+    assert [p.name for p in folders.output.iterdir()] == ["00.png"]
+    assert "average of 8 flips" in window.log.toPlainText()
+    window.close()
+    again = MainWindow(settings=settings, models_dir=tmp_path / "no-models")
+    qtbot.addWidget(again)
+    assert again.average_check.isChecked() and not again.variations_combo.isEnabled()
+    again.average_check.setChecked(False)
+    assert again.variations_combo.isEnabled() and not again.options().average_flips
+
+
 def test_a_dropped_folder_becomes_the_input_folder(window: MainWindow, tmp_path: Path) -> None:
     class Urls:
         def __init__(self, path: Path) -> None:

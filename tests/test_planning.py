@@ -6,10 +6,20 @@ import cv2
 import numpy as np
 import pytest
 
+from decensor_app.engines.ensemble import FlipAverage
 from decensor_app.masks import Region, exact_green, find_regions
 from decensor_app.mosaic import MosaicGrid, estimate_grid, pixelate
-from decensor_app.pipeline import flip, flip_grid, restore_image
+from decensor_app.pipeline import restore_image
 from decensor_app.planning import context_crop, patch_scale_and_grid, plan_patches
+from decensor_app.symmetry import (
+    SYMMETRIES,
+    Symmetry,
+    flip,
+    flip_grid,
+    transform,
+    transform_grid,
+    untransform,
+)
 from tests.conftest import FILL, FillEngine, box, paint, scene
 
 
@@ -168,11 +178,37 @@ def test_detected_grids_take_precedence_and_bar_mode_gets_none() -> None:
     assert bar.grids == [None]
 
 
-@pytest.mark.parametrize("variation", [1, 2, 3, 4])
-def test_a_flipped_patch_gets_the_flipped_grid(variation: int) -> None:
+@pytest.mark.parametrize("symmetry", SYMMETRIES)
+def test_a_flipped_or_transposed_patch_gets_its_grid_and_turns_back(symmetry: Symmetry) -> None:
     picture = scene(45, 38, seed=2)
     grid = MosaicGrid(7, 3, 5)
-    flipped = flip_grid(grid, variation, picture.shape)
+    turned = transform_grid(grid, symmetry, picture.shape)
     assert np.array_equal(
-        pixelate(flip(picture, variation), flipped), flip(pixelate(picture, grid), variation)
+        pixelate(transform(picture, symmetry), turned),
+        transform(pixelate(picture, grid), symmetry),
     )
+    hole = box(38, 45, 3, 4, 20, 9)
+    for pixels in (picture, hole):
+        assert np.array_equal(untransform(transform(pixels, symmetry), symmetry), pixels)
+    assert transform(picture, symmetry).shape == ((45, 38, 3) if symmetry[1] else (38, 45, 3))
+
+
+def test_the_eight_symmetries_are_eight_different_orientations() -> None:
+    picture = scene(40, 40, seed=3)
+    turned = {transform(picture, symmetry).tobytes() for symmetry in SYMMETRIES}
+    assert len(turned) == 8 and SYMMETRIES[0] == (1, False)
+    assert np.array_equal(transform(picture, (2, False)), flip(picture, 2))
+    assert flip_grid(MosaicGrid(7, 3, 5), 1, picture.shape) == MosaicGrid(7, 3, 5)
+
+
+def test_the_flip_average_shows_the_engine_every_orientation_in_one_batch_per_shape() -> None:
+    picture = scene(50, 30, seed=4)
+    hole = box(30, 50, 5, 6, 20, 12)
+    engine = FillEngine(None)
+    result = FlipAverage(engine).restore(np.where(hole[..., None], 0, picture), hole)
+    assert engine.batch_sizes == [4, 4]  # 30x50 and, transposed, 50x30
+    # In SYMMETRIES order (the untransposed ones first): each is the picture, turned.
+    for (image, seen_hole), symmetry in zip(engine.patches, SYMMETRIES, strict=True):
+        assert np.array_equal(untransform(seen_hole, symmetry), hole)
+        assert np.array_equal(untransform(image, symmetry)[~hole], picture[~hole])
+    assert (result[hole] == FILL).all()

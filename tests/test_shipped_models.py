@@ -18,9 +18,11 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 pytest.importorskip("tensorflow")
 
-from decensor_app.engines import default_model, list_models, load_engine
+from decensor_app.engines import Engine, default_model, list_models, load_engine
+from decensor_app.engines.ensemble import FlipAverage
 from decensor_app.mosaic import MosaicGrid, pixelate
 from decensor_app.pipeline import restore_image
+from decensor_app.symmetry import SYMMETRIES, Symmetry, transform, untransform
 from decensor_app.trainer.evaluate import psnr
 from tests.conftest import box, scene
 
@@ -84,3 +86,27 @@ def test_the_shipped_mosaic_model_restores_a_mosaic_better_than_lanczos() -> Non
     lanczos = restore_image(blanked, hole, load_engine("mosaic-lanczos", "mosaic"), mosaic)
     assert np.array_equal(ours[~hole], picture[~hole])
     assert psnr(ours, picture, hole) > psnr(lanczos, picture, hole) + 0.2
+
+
+def test_the_flip_average_is_symmetric_where_the_model_is_not() -> None:
+    """Every orientation of a patch gives the same flip average (the mean of the same eight
+    guesses), within each pixel's range of those guesses; a single guess depends on it."""
+    engine = load_engine(BAR, "bar", SHIPPED)
+    size = engine.native_size
+    picture = scene(size, size, seed=13)
+    hole = box(size, size, 70, 40, 60, 110)
+    blanked = np.where(hole[..., None], 0, picture).astype(np.uint8)
+
+    def hole_pixels(restorer: Engine, symmetry: Symmetry) -> np.ndarray:
+        """``restorer``'s hole pixels for the patch shown in ``symmetry``, turned back."""
+        output = restorer.restore(transform(blanked, symmetry), transform(hole, symmetry))
+        return untransform(output, symmetry)[hole].astype(np.int16)
+
+    singles = np.stack([hole_pixels(engine, symmetry) for symmetry in SYMMETRIES])
+    assert np.abs(singles - singles[0]).max() > 8  # the model is not symmetric
+    averaged = FlipAverage(engine)
+    first = hole_pixels(averaged, SYMMETRIES[0])
+    assert (first >= singles.min(axis=0)).all() and (first <= singles.max(axis=0)).all()
+    for symmetry in (SYMMETRIES[3], SYMMETRIES[6]):  # both flips; a flip and a transpose
+        # The same eight sums, rounded: batch layouts may move a float result by one.
+        assert np.abs(hole_pixels(averaged, symmetry) - first).max() <= 1

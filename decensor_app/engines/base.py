@@ -92,3 +92,27 @@ class Engine(abc.ABC):
 
     def supports(self, censor: CensorType) -> bool:
         return censor in self.info.censor_types
+
+
+class BatchEngine(Engine):
+    """An engine whose work is done on batches (:meth:`restore_batch`); one patch is a batch
+    of one."""
+
+    def restore(
+        self,
+        image: np.ndarray,
+        hole: np.ndarray,
+        original: np.ndarray | None = None,
+        grid: MosaicGrid | None = None,
+    ) -> np.ndarray:
+        return self.restore_batch([image], [hole], [original], [grid])[0]
+
+    @abc.abstractmethod
+    def restore_batch(
+        self,
+        images: list[np.ndarray],
+        holes: list[np.ndarray],
+        originals: list[np.ndarray | None],
+        grids: list[MosaicGrid | None] | None = None,
+    ) -> list[np.ndarray]:
+        """See :meth:`Engine.restore_batch`."""

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from decensor_app.detect import region_grid
-from decensor_app.engines.base import CensorType, Engine, EngineError
+from decensor_app.engines.base import BatchEngine, CensorType, EngineError
 from decensor_app.engines.manifest import Manifest, sha256_file
 from decensor_app.mosaic import MosaicGrid, match_block_means
 
@@ -82,7 +82,7 @@ def write_model(
     return manifest
 
 
-class GeneratorEngine(Engine):
+class GeneratorEngine(BatchEngine):
     """Shared loading, batching and compiled inference of the learned engines."""
 
     architecture: str
@@ -112,15 +112,6 @@ class GeneratorEngine(Engine):
                 f"weights file {weights_path} does not fit a {manifest.architecture} network "
                 f"with config {manifest.config}: {error}"
             ) from error
-
-    def restore(
-        self,
-        image: np.ndarray,
-        hole: np.ndarray,
-        original: np.ndarray | None = None,
-        grid: MosaicGrid | None = None,
-    ) -> np.ndarray:
-        return self.restore_batch([image], [hole], [original], [grid])[0]
 
     def restore_batch(
         self,

@@ -111,6 +111,13 @@ class MainWindow(QMainWindow):
         self.variations_combo = QComboBox()
         self.variations_combo.addItems(["1", "2", "4"])
         form.addRow("Variations", self.variations_combo)
+        self.average_check = QCheckBox("Average 8 flips (slightly better, 8x slower)")
+        self.average_check.setToolTip(
+            "Restore each region in its eight flips and rotations and average the results; "
+            "gives one result per picture"
+        )
+        self.average_check.toggled.connect(self._average_toggled)
+        form.addRow(self.average_check)
         self.overwrite_check = QCheckBox("Overwrite existing results")
         self.strict_check = QCheckBox("Exact green only (no anti-aliased fringe)")
         form.addRow(self.overwrite_check)
@@ -192,6 +199,7 @@ class MainWindow(QMainWindow):
         censor = self.settings.value("censor", "bar")
         (self.mosaic_radio if censor == "mosaic" else self.bar_radio).setChecked(True)
         self.variations_combo.setCurrentText(str(self.settings.value("variations", "1")))
+        self.average_check.setChecked(self.settings.value("average_flips", "false") == "true")
         self.overwrite_check.setChecked(self.settings.value("overwrite", "false") == "true")
         self.strict_check.setChecked(self.settings.value("strict_green", "false") == "true")
         geometry = self.settings.value("geometry")
@@ -203,11 +211,20 @@ class MainWindow(QMainWindow):
             self.settings.setValue(f"folders/{key}", edit.text())
         self.settings.setValue("censor", self.censor)
         self.settings.setValue("variations", self.variations_combo.currentText())
+        self.settings.setValue(
+            "average_flips", "true" if self.average_check.isChecked() else "false"
+        )
         self.settings.setValue(f"model/{self.censor}", self.model_combo.currentData() or "")
         self.settings.setValue("overwrite", "true" if self.overwrite_check.isChecked() else "false")
         self.settings.setValue("strict_green", "true" if self.strict_check.isChecked() else "false")
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.sync()
+
+    def _average_toggled(self, checked: bool) -> None:
+        """The flip average gives one result per picture: variations are off while it is on."""
+        if checked:
+            self.variations_combo.setCurrentText("1")
+        self.variations_combo.setEnabled(not checked)
 
     @property
     def censor(self) -> str:
@@ -240,6 +257,7 @@ class MainWindow(QMainWindow):
             model=self.model_combo.currentData(),
             models_dir=self.models_dir,
             variations=int(self.variations_combo.currentText()),
+            average_flips=self.average_check.isChecked(),
             overwrite=self.overwrite_check.isChecked() if overwrite is None else overwrite,
             strict_green=self.strict_check.isChecked(),
             only=only,
@@ -258,9 +276,12 @@ class MainWindow(QMainWindow):
         self.results.clear()
         self.compare.clear()
         self._reset_bars()
+        results = (
+            "average of 8 flips" if options.average_flips else f"{options.variations} variation(s)"
+        )
         self._append_log(
             f"Decensoring {options.input_dir} ({options.censor}, model {options.model_name}, "
-            f"{options.variations} variation(s))"
+            f"{results})"
         )
         self.thread = QThread(self)
         self.worker = BatchWorker(options)

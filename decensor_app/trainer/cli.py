@@ -115,6 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--seed", type=int, default=1234)
     evaluate.add_argument("--json", type=Path, default=None, help="report file (.json and .md)")
     evaluate.add_argument("--grid", type=Path, default=None, help="side-by-side picture grid")
+    evaluate.add_argument(
+        "--average-flips",
+        action="store_true",
+        help="also score the model as `decensor --average-flips` runs it (8x its time)",
+    )
 
     describe = commands.add_parser("describe", help="parameter counts of a network")
     describe.add_argument("--arch", choices=ARCHITECTURES, required=True)
@@ -186,7 +191,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         check_report_path(args.json)  # before the evaluation, not after it
     report = evaluate(
         args.model, args.data, args.censor, args.models_dir, args.split, args.limit, args.seed,
-        args.grid,
+        args.grid, average_flips=args.average_flips,
     )  # fmt: skip
     if args.json is not None:
         write_report(report, args.json)

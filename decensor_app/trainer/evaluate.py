@@ -31,6 +31,7 @@ from PIL import Image
 
 from decensor_app.engines import Engine, load_engine
 from decensor_app.engines.base import CensorType
+from decensor_app.engines.ensemble import FlipAverage
 from decensor_app.mosaic import MosaicGrid, match_block_means, pixelate, upscale_block_means
 from decensor_app.trainer.dataset import split_files
 from decensor_app.trainer.synthesis import Censor, apply_censor, sample_mask
@@ -126,6 +127,7 @@ Method = Callable[[list[Case]], list[np.ndarray]]
 GridSource = Literal["estimated", "true", "none"]
 #: What a mosaic model is told about the grid, per :data:`GridSource`.
 GRID_LABELS = {"true": "true grid", "none": "no grid"}
+FLIP_AVERAGE_LABEL = "average of 8 flips"
 
 
 def engine_method(engine: Engine, censor: CensorType, grids: GridSource = "estimated") -> Method:
@@ -185,8 +187,13 @@ def evaluate(
     seed: int = 1234,
     grid_path: Path | None = None,
     grid_examples: int = 6,
+    average_flips: bool = False,
 ) -> dict[str, Any]:
-    """Score ``model`` and the baselines; returns the report (see :func:`to_markdown`)."""
+    """Score ``model`` and the baselines; returns the report (see :func:`to_markdown`).
+
+    With ``average_flips`` the model is also scored as the app's flip average runs it
+    (:class:`~decensor_app.engines.ensemble.FlipAverage`), in a row of its own.
+    """
     from decensor_app.engines import list_models
 
     info = {i.name: i for i in list_models(models_dir)}.get(model)
@@ -198,6 +205,8 @@ def evaluate(
     size = engine.native_size or int(Image.open(files[0]).size[0])
     cases = make_cases(files, size, censor, seed)
     methods: dict[str, Method] = {model: engine_method(engine, censor)}
+    if average_flips:
+        methods[f"{model} ({FLIP_AVERAGE_LABEL})"] = engine_method(FlipAverage(engine), censor)
     if censor == "mosaic":
         for source, label in GRID_LABELS.items():
             methods[f"{model} ({label})"] = engine_method(engine, censor, source)  # type: ignore[arg-type]
