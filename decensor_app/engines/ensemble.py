@@ -8,9 +8,11 @@ self-ensembling, as in EDSR's "+" results for super-resolution.)
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
-from decensor_app.engines.base import BatchEngine, Engine, ModelInfo
+from decensor_app.engines.base import BatchEngine, Engine
 from decensor_app.mosaic import MosaicGrid
 from decensor_app.symmetry import SYMMETRIES, Symmetry, transform, transform_grid, untransform
 
@@ -21,13 +23,8 @@ class FlipAverage(BatchEngine):
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        inner = engine.info
-        self.info = ModelInfo(
-            inner.name,
-            inner.architecture,
-            inner.censor_types,
-            inner.parameters,
-            f"{inner.description} (average of 8 flips)",
+        self.info = dataclasses.replace(
+            engine.info, description=f"{engine.info.description} (average of 8 flips)"
         )
         self.native_size = engine.native_size
 
