@@ -1,0 +1,127 @@
+"""The shipped models' outputs stay bit-identical across refactors.
+
+The outputs of ``gated-conv-bar`` and ``gated-conv-mosaic`` on the README sample, on a mosaic
+over a drawn picture (both through the pipeline, which resolves the mosaic grid) and on 20
+synthesised patches (10 bar, 10 mosaic, through the engine with the true grid) are hashed and
+compared with hashes stored in ``tests/data/shipped_outputs.json``.
+
+Float kernels differ between CPU instruction sets and TensorFlow builds, and a last-bit
+difference can flip a rounded pixel, so the stored hashes are keyed by the machine's kind
+(TensorFlow and Keras versions and the CPU's vector extensions). A machine kind with no stored
+hashes is skipped with the command that records them: record them *before* a change that must
+keep the outputs, on the unchanged code, then check after it::
+
+    DECENSOR_RECORD_OUTPUTS=1 .venv/bin/python -m pytest tests/test_shipped_outputs.py
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+pytest.importorskip("tensorflow")
+
+from decensor_app.engines import load_engine
+from decensor_app.imaging import load_picture
+from decensor_app.masks import green_mask
+from decensor_app.mosaic import MosaicGrid, pixelate
+from decensor_app.pipeline import restore_image
+from decensor_app.trainer.synthesis import apply_censor, sample_censor, sample_mask
+from tests.conftest import box, scene
+
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED = REPO / "models"
+STORE = Path(__file__).resolve().parent / "data" / "shipped_outputs.json"
+RECORD = os.environ.get("DECENSOR_RECORD_OUTPUTS") == "1"
+#: CPU extensions that select different oneDNN / Eigen kernels.
+KERNEL_FLAGS = ("avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16")
+PATCH_SIZE = 256
+PATCHES_PER_CENSOR = 10
+
+
+def machine_kind() -> str:
+    """``tf <v> keras <v> <flags>``: what decides the float kernels the models run on."""
+    import keras
+    import tensorflow as tf
+
+    flags: set[str] = set()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("flags"):
+                flags = set(line.split(":", 1)[1].split())
+                break
+    present = "+".join(flag for flag in KERNEL_FLAGS if flag in flags) or "none"
+    return f"tf {tf.__version__} keras {keras.__version__} {present}"
+
+
+def digest(pixels: np.ndarray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(pixels).tobytes()).hexdigest()
+
+
+def sample_outputs() -> dict[str, str]:
+    """The README sample through the bar model, and a 16 px mosaic through the mosaic model."""
+    bar_engine = load_engine("gated-conv-bar", "bar", SHIPPED)
+    picture = load_picture(REPO / "decensor_input" / "sample.png", None).rgb8
+    hole = green_mask(picture)
+    hashes = {"sample-bar": digest(restore_image(picture, hole, bar_engine))}
+
+    mosaic_engine = load_engine("gated-conv-mosaic", "mosaic", SHIPPED)
+    clean = scene(672, 512, seed=3)
+    mosaic_hole = box(512, 672, 96, 80, 336, 256)
+    original = np.where(mosaic_hole[..., None], pixelate(clean, MosaicGrid(16)), clean)
+    greened = np.where(mosaic_hole[..., None], 0, original).astype(np.uint8)
+    restored = restore_image(greened, mosaic_hole, mosaic_engine, original.astype(np.uint8))
+    hashes["mosaic-16px"] = digest(restored)
+    return hashes
+
+
+def patch_outputs() -> dict[str, str]:
+    """Seeded 256 px patches through each engine directly, mosaics with their true grid."""
+    hashes: dict[str, str] = {}
+    for censor in ("bar", "mosaic"):
+        engine = load_engine(f"gated-conv-{censor}", censor, SHIPPED)
+        for index in range(PATCHES_PER_CENSOR):
+            rng = np.random.default_rng([7, index, censor == "mosaic"])
+            truth = scene(PATCH_SIZE, PATCH_SIZE, seed=100 + index)
+            hole = sample_mask(rng, PATCH_SIZE, PATCH_SIZE)
+            image = np.where(hole[..., None], 0, truth).astype(np.uint8)
+            if censor == "bar":
+                output = engine.restore(image, hole)
+            else:
+                style = sample_censor(rng, "mosaic")
+                mosaic = apply_censor(truth, hole, style)
+                output = engine.restore(image, hole, mosaic, style.grid)
+            hashes[f"patch-{censor}-{index:02d}"] = digest(output)
+    return hashes
+
+
+def stored_hashes() -> dict[str, dict[str, str]]:
+    return json.loads(STORE.read_text()) if STORE.is_file() else {}
+
+
+@pytest.mark.slow
+def test_the_shipped_models_outputs_are_bit_identical_to_the_recorded_ones() -> None:
+    kind = machine_kind()
+    actual = {**sample_outputs(), **patch_outputs()}
+    assert len(actual) == 2 + 2 * PATCHES_PER_CENSOR
+    store = stored_hashes()
+    if RECORD:
+        store[kind] = actual
+        STORE.parent.mkdir(parents=True, exist_ok=True)
+        STORE.write_text(json.dumps(store, indent=2, sort_keys=True) + "\n")
+    if kind not in store:
+        pytest.skip(
+            f"no recorded outputs for this machine kind ({kind}); record them on unchanged "
+            "code with DECENSOR_RECORD_OUTPUTS=1"
+        )
+    expected = store[kind]
+    changed = sorted(name for name in expected if actual.get(name) != expected[name])
+    assert not changed, f"outputs changed on {kind}: {changed}"
+    assert set(actual) == set(expected)
