@@ -3,7 +3,7 @@
 The outputs of ``gated-conv-bar`` and ``gated-conv-mosaic`` on the README sample, on a mosaic
 over a drawn picture (both through the pipeline, which resolves the mosaic grid) and on 20
 synthesised patches (10 bar, 10 mosaic, through the engine with the true grid) are hashed and
-compared with hashes stored in ``tests/data/shipped_outputs.json``.
+compared with hashes stored in ``tests/golden/shipped_outputs.json``.
 
 Float kernels differ between CPU instruction sets and TensorFlow builds, and a last-bit
 difference can flip a rounded pixel, so the stored hashes are keyed by the machine's kind
@@ -37,7 +37,7 @@ from tests.conftest import box, scene
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "models"
-STORE = Path(__file__).resolve().parent / "data" / "shipped_outputs.json"
+STORE = Path(__file__).resolve().parent / "golden" / "shipped_outputs.json"
 RECORD = os.environ.get("DECENSOR_RECORD_OUTPUTS") == "1"
 #: CPU extensions that select different oneDNN / Eigen kernels.
 KERNEL_FLAGS = ("avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16")
