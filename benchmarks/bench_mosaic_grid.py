@@ -38,6 +38,7 @@ from bench_detect import held_out_paths, jpeg, load, snap  # noqa: E402
 from decensor_app import pipeline  # noqa: E402
 from decensor_app.engines import Engine, load_engine  # noqa: E402
 from decensor_app.mosaic import MosaicGrid, pixelate  # noqa: E402
+from decensor_app.pipeline import grids as grid_resolver  # noqa: E402
 from decensor_app.trainer.evaluate import ssim_map  # noqa: E402
 from decensor_app.trainer.synthesis import sample_mask  # noqa: E402
 
@@ -67,12 +68,13 @@ def restore(
         return pipeline.restore_image(blanked, region, engine, mosaic)
     if mode == "true grid":
         return pipeline.restore_image(blanked, region, engine, mosaic, known_grids=[(region, grid)])
-    estimate = pipeline.mosaic_grid
-    pipeline.mosaic_grid = lambda *args, **kwargs: None  # type: ignore[assignment]
+    # No grid: the resolver finds none, so engines get None for every patch.
+    estimate = grid_resolver.mosaic_grid
+    grid_resolver.mosaic_grid = lambda *args, **kwargs: None  # type: ignore[assignment]
     try:
         return pipeline.restore_image(blanked, region, engine, mosaic)
     finally:
-        pipeline.mosaic_grid = estimate
+        grid_resolver.mosaic_grid = estimate
 
 
 def main(argv: list[str] | None = None) -> int:

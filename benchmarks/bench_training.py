@@ -36,7 +36,7 @@ rng = np.random.default_rng(0)
 truth = rng.random((batch, size, size, 3)).astype(np.float32)
 mask = np.zeros((batch, size, size, 1), np.float32)
 mask[:, size // 4 : size // 2, size // 4 : 3 * size // 4] = 1
-data = Batch(truth, mask, truth * (1 - mask))
+data = Batch(truth, mask, truth * (1 - mask), [(truth * 2 - 1) * (1 - mask), mask])
 for step in range(2):
     trainer.train_step(step, data)
 times = []

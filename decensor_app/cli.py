@@ -21,7 +21,8 @@ from decensor_app.engines import (
     default_models_dir,
     list_models,
 )
-from decensor_app.imaging import DEFAULT_MAX_PIXELS
+from decensor_app.folders import DEFAULT_INPUT_DIR, DEFAULT_ORIGINAL_DIR, DEFAULT_OUTPUT_DIR
+from decensor_app.imaging import DEFAULT_MAX_PIXELS, PICTURE_EXTENSIONS
 from decensor_app.pipeline import (
     VARIATION_COUNTS,
     BatchOptions,
@@ -53,21 +54,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--input",
         type=Path,
-        default=Path("decensor_input"),
-        help="folder of green-painted PNGs (default: decensor_input)",
+        default=DEFAULT_INPUT_DIR,
+        help=f"folder of green-painted PNGs (default: {DEFAULT_INPUT_DIR})",
     )
     parser.add_argument(
         "--original",
         type=Path,
-        default=Path("decensor_input_original"),
+        default=DEFAULT_ORIGINAL_DIR,
         help="mosaic mode: folder of the same pictures without green, same base name, "
-        ".png/.jpg/.jpeg/.webp (default: decensor_input_original)",
+        f"{'/'.join(PICTURE_EXTENSIONS)} (default: {DEFAULT_ORIGINAL_DIR})",
     )
     parser.add_argument(
         "--output",
         type=Path,
-        default=Path("decensor_output"),
-        help="folder for results, created if missing (default: decensor_output)",
+        default=DEFAULT_OUTPUT_DIR,
+        help=f"folder for results, created if missing (default: {DEFAULT_OUTPUT_DIR})",
     )
     parser.add_argument(
         "--model",
@@ -115,13 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--auto-mask",
         action="store_true",
         help="mosaic mode without green paint: detect the mosaics and restore them (inputs may "
-        "be .png/.jpg/.jpeg/.webp; each picture is its own original)",
+        f"be {'/'.join(PICTURE_EXTENSIONS)}; each picture is its own original)",
     )
     parser.add_argument(
         "--detect-only",
         action="store_true",
         help="with --auto-mask: write the pictures with the detected mosaics painted green to the "
-        "output folder for review (ready for decensor_input/) and restore nothing",
+        f"output folder for review (ready for {DEFAULT_INPUT_DIR}/) and restore nothing",
     )
     parser.add_argument(
         "--json", action="store_true", help="print one JSON report on stdout (progress on stderr)"

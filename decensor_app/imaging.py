@@ -26,12 +26,22 @@ import io
 import os
 import tempfile
 import warnings
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import cv2
 import numpy as np
 from PIL import Image, ImageFile
+
+#: Suffixes (lower case) of the pictures the app reads: mosaic mode's originals, auto-mask
+#: inputs, training sources. When several originals share a base name, the first suffix wins.
+PICTURE_EXTENSIONS: tuple[str, ...] = (".png", ".jpg", ".jpeg", ".webp")
+
+#: Suffixes of green-painted inputs: only lossless PNG keeps the paint exactly (0, 255, 0).
+INPUT_EXTENSIONS: tuple[str, ...] = (".png",)
 
 # Pillow's decompression-bomb guard, kept as the default limit. It is enforced in load_picture
 # with a message that names the limit and how to raise it (Pillow's own error names neither).
@@ -146,7 +156,7 @@ def load_picture(path: Path, max_pixels: int | None = DEFAULT_MAX_PIXELS) -> Pic
 
 
 @contextlib.contextmanager
-def _pillow_pixel_limit(max_pixels: int | None):
+def _pillow_pixel_limit(max_pixels: int | None) -> Iterator[None]:
     """Make Pillow's own hard limit no stricter than ours while decoding."""
     previous = Image.MAX_IMAGE_PIXELS
     if not max_pixels:
@@ -229,6 +239,8 @@ def encode_png(picture: Picture) -> bytes:
         ok, encoded = cv2.imencode(".png", cv2.cvtColor(pixels, code))
         if not ok:
             raise PictureError("OpenCV could not encode the 16-bit PNG")
+        if picture.icc_profile:
+            return _with_icc_profile(encoded.tobytes(), picture.icc_profile)
         return encoded.tobytes()
     buffer = io.BytesIO()
     image = Image.fromarray(pixels, "RGBA" if picture.has_alpha else "RGB")
@@ -238,25 +250,50 @@ def encode_png(picture: Picture) -> bytes:
     return buffer.getvalue()
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+def _with_icc_profile(png: bytes, profile: bytes) -> bytes:
+    """``png`` with an iCCP chunk holding ``profile`` right after IHDR.
 
-    A crash, cancel or full disk never leaves a half-written file at ``path``: either the old
-    state or the complete new file is there. The temporary file is removed on failure.
+    OpenCV, which writes the 16-bit files, cannot embed a profile. The PNG specification wants
+    iCCP before PLTE and IDAT, and IHDR (a fixed 13 bytes of data) always comes first.
+    """
+    # Keyword (Pillow's), its NUL terminator, compression method 0 (zlib), compressed profile.
+    body = b"iCCP" + b"ICC Profile\x00\x00" + zlib.compress(profile)
+    chunk = (len(body) - 4).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
+    end_of_ihdr = len(_PNG_SIGNATURE) + 4 + 4 + 13 + 4  # length, type, data, CRC
+    return png[:end_of_ihdr] + chunk + png[end_of_ihdr:]
+
+
+#: The longest part of a target's name kept in its temporary's name, so that the temporary of a
+#: name near the file system's limit (255 bytes) still fits.
+_TEMP_STEM_CHARS = 32
+
+
+def write_file_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Create ``path`` by calling ``write(stream)`` on a temporary file in the same folder, then
+    renaming it over ``path``.
+
+    Guarantees: a crash, cancel, power cut or full disk never leaves a half-written file at
+    ``path``, only the old state or the complete new file. The data is on disk (fsync) before
+    the rename, and the folder is synced after it so that the rename itself is durable. The
+    temporary is removed on any error (KeyboardInterrupt included). Its name is hidden (batch
+    folder scans skip dot files) and short: ``.<at most 32 characters of the stem>.<random>
+    .partial``. ``write`` streams into the file, so large archives (np.savez of a checkpoint)
+    are never built in memory first.
 
     Raises:
-        PictureError: the folder is missing or not writable, or the disk is full.
+        OSError: whatever creating, writing or renaming raised; when the temporary cannot even
+            be created (missing or read-only folder), ``filename`` is the folder.
     """
     path = Path(path)
     try:
         handle, temp_name = tempfile.mkstemp(
-            prefix=f".{path.stem}.", suffix=".partial", dir=path.parent
+            prefix=f".{path.stem[:_TEMP_STEM_CHARS]}.", suffix=".partial", dir=path.parent
         )
     except OSError as error:
-        raise PictureError(f"cannot write into {path.parent}: {error.strerror or error}") from error
+        raise OSError(error.errno, error.strerror, str(path.parent)) from error
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            write(stream)
             stream.flush()
             os.fsync(stream.fileno())
         # mkstemp makes the file private (0600); give it the permissions a normal file gets.
@@ -264,14 +301,37 @@ def write_atomically(path: Path, data: bytes) -> None:
         os.umask(umask)
         os.chmod(temp_name, 0o666 & ~umask)
         os.replace(temp_name, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise PictureError(f"cannot write {path}: {error.strerror or error}") from error
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """fsync ``folder`` so that a rename in it survives a power cut (POSIX; Windows cannot open
+    folders and makes renames durable itself)."""
+    if os.name == "nt":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` with :func:`write_file_atomically`'s guarantees.
+
+    Raises:
+        PictureError: the folder is missing or not writable, or the disk is full.
+    """
+    path = Path(path)
+    try:
+        write_file_atomically(path, lambda stream: stream.write(data))
+    except OSError as error:
+        place = f"into {path.parent}" if error.filename == str(path.parent) else str(path)
+        raise PictureError(f"cannot write {place}: {error.strerror or error}") from error
 
 
 def save_picture(path: Path, picture: Picture) -> None:

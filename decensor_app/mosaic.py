@@ -139,8 +139,12 @@ def match_block_means(
     return np.clip(np.rint(result), 0, 255).astype(np.uint8)
 
 
-def _boundary_profile(rgb: np.ndarray, region: np.ndarray, axis: int) -> np.ndarray:
-    """Fraction of neighbour pairs inside ``region`` that differ, per boundary position.
+def _boundary_profile(
+    rgb: np.ndarray, region: np.ndarray, axis: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fraction of neighbour pairs inside ``region`` that differ, per boundary position, and
+    the number of such pairs (the fraction's weight): two float64 vectors of the length of
+    ``axis``.
 
     Entry i is the boundary between index i-1 and i along ``axis`` (entry 0 is unused, 0).
     """

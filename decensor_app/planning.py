@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from decensor_app.engines.base import EngineInput
 from decensor_app.masks import Region, find_regions
 from decensor_app.mosaic import MosaicGrid
 
@@ -129,8 +130,9 @@ class Patch:
         original: SxSx3 uint8 mosaic pixels, or None (bar mode).
         content_width, content_height: the scaled crop inside the patch; the rest is padding.
         scale: working size / picture size (<= 1).
-        grid: the mosaic's grid in the patch's pixels, or None (bar mode, unknown grid, or
-            blocks under :data:`MIN_PATCH_BLOCK` working pixels).
+        grid: the mosaic's grid in the patch's pixels, or None (bar mode, no grid known, or
+            blocks under :data:`MIN_PATCH_BLOCK` working pixels: then the scaled mosaic has no
+            block structure left to keep).
     """
 
     image: np.ndarray
@@ -140,6 +142,10 @@ class Patch:
     content_height: int
     scale: float
     grid: MosaicGrid | None = None
+
+    def engine_input(self) -> EngineInput:
+        """What the engine is given for this patch."""
+        return EngineInput(self.image, self.hole, self.original, self.grid)
 
 
 def patch_scale_and_grid(

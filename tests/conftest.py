@@ -13,7 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # (tests/test_shipped_models.py); subprocesses inherit the setting.
 os.environ["DECENSOR_MODELS_DIR"] = tempfile.mkdtemp(prefix="decensor-no-models-")
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +23,7 @@ import pytest
 from PIL import Image
 
 from decensor_app.engines import Engine, ModelInfo
+from decensor_app.engines.base import EngineInput
 from decensor_app.masks import GREEN
 from decensor_app.mosaic import MosaicGrid
 from decensor_app.pipeline import BatchOptions
@@ -40,27 +41,15 @@ class FillEngine(Engine):
         self.grids: list[MosaicGrid | None] = []
         self.batch_sizes: list[int] = []
 
-    def restore_batch(
-        self,
-        images: list[np.ndarray],
-        holes: list[np.ndarray],
-        originals: list[np.ndarray | None],
-        grids: list[MosaicGrid | None] | None = None,
-    ) -> list[np.ndarray]:
-        self.batch_sizes.append(len(images))
-        return super().restore_batch(images, holes, originals, grids)
+    def restore_batch(self, patches: Sequence[EngineInput]) -> list[np.ndarray]:
+        self.batch_sizes.append(len(patches))
+        return super().restore_batch(patches)
 
-    def restore(
-        self,
-        image: np.ndarray,
-        hole: np.ndarray,
-        original: np.ndarray | None = None,
-        grid: MosaicGrid | None = None,
-    ) -> np.ndarray:
-        self.patches.append((image.copy(), hole.copy()))
-        self.grids.append(grid)
-        out = image.copy()
-        out[hole] = FILL
+    def restore(self, patch: EngineInput) -> np.ndarray:
+        self.patches.append((patch.image.copy(), patch.hole.copy()))
+        self.grids.append(patch.grid)
+        out = patch.image.copy()
+        out[patch.hole] = FILL
         return out
 
 

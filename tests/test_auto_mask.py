@@ -87,7 +87,7 @@ def test_the_painting_tool_fills_the_mask_from_the_detector(qtbot, tmp_path: Pat
 
     _, censored, region = mosaic_picture(2)
     save_png(tmp_path / "m.png", censored)
-    painter = PainterWindow(lambda: (str(tmp_path / "in"), str(tmp_path / "orig"), "mosaic"))
+    painter = PainterWindow(lambda: (tmp_path / "in", tmp_path / "orig", "mosaic"))
     qtbot.addWidget(painter)
     assert painter.open_file(tmp_path / "m.png")
     assert painter.detect_mosaic() == 1

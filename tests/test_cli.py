@@ -12,6 +12,7 @@ import numpy as np
 from PIL import Image
 
 from decensor_app.masks import exact_green, green_mask
+from decensor_app.pipeline import BatchOptions
 from tests.conftest import Folders, box, paint, save_png, scene
 
 REPO = Path(__file__).resolve().parents[1]
@@ -124,3 +125,35 @@ def test_average_flips_writes_one_result_and_refuses_several_variations(folders:
     mask = green_mask(greened)
     assert np.array_equal(output[~mask], greened[~mask])
     assert not exact_green(output).any()
+
+
+def test_default_folders_are_the_same_for_the_command_and_the_batch() -> None:
+    from decensor_app.cli import build_parser
+    from decensor_app.folders import DEFAULT_INPUT_DIR, DEFAULT_ORIGINAL_DIR, DEFAULT_OUTPUT_DIR
+
+    args = build_parser().parse_args([])
+    defaults = BatchOptions()
+    assert args.input == defaults.input_dir == DEFAULT_INPUT_DIR
+    assert args.original == defaults.original_dir == DEFAULT_ORIGINAL_DIR
+    assert args.output == defaults.output_dir == DEFAULT_OUTPUT_DIR
+
+
+def test_trainer_options_default_to_the_fields_of_the_options_they_fill() -> None:
+    from decensor_app.trainer.cli import build_parser, dataclass_defaults
+    from decensor_app.trainer.dataset import BuildOptions
+    from decensor_app.trainer.run import FitConfig
+
+    parser = build_parser()
+    fit = vars(parser.parse_args(["fit", "--arch", "gated-conv", "--censor", "bar",
+                                  "--data", "d", "--out", "o"]))  # fmt: skip
+    fit_defaults = dataclass_defaults(FitConfig)
+    assert fit_defaults["steps"] == 10_000 and fit_defaults["width"] is None
+    assert {name: fit[name] for name in fit_defaults} == fit_defaults
+    build = vars(parser.parse_args(["build-dataset", "--images", "a", "--out", "o"]))
+    build_defaults = dataclass_defaults(BuildOptions)
+    assert build_defaults["patch_size"] == 256
+    assert {name: build[name] for name in build_defaults} == build_defaults
+    # An option given on the command line still wins over the field's default.
+    steps = parser.parse_args(["fit", "--arch", "gated-conv", "--censor", "bar",
+                               "--data", "d", "--out", "o", "--steps", "7"]).steps  # fmt: skip
+    assert steps == 7

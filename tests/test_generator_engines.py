@@ -15,6 +15,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 pytest.importorskip("tensorflow")
 
 from decensor_app.engines import EngineError, default_model, list_models, load_engine
+from decensor_app.engines.base import EngineInput
 from decensor_app.engines.generators import build_network, write_model
 from decensor_app.masks import exact_green, green_mask
 from decensor_app.mosaic import MosaicGrid, estimate_grid, match_block_means, pixelate
@@ -88,8 +89,8 @@ def test_bar_models_see_a_zeroed_hole_and_mosaic_models_see_the_mosaic(
     image = rng.integers(0, 255, (SIZE, SIZE, 3), dtype=np.uint8)
     hole = box(SIZE, SIZE, 16, 16, 32, 32)
     mosaic = rng.integers(0, 255, (SIZE, SIZE, 3), dtype=np.uint8)
-    engine.restore(image, hole)
-    engine.restore(image, hole, mosaic)
+    engine.restore(EngineInput(image, hole))
+    engine.restore(EngineInput(image, hole, mosaic))
     bar_input, mosaic_input = seen[0][0], seen[1][0]
     scaled = image.astype(np.float32) / 127.5 - 1
     assert np.allclose(bar_input[~hole], scaled[~hole]) and (bar_input[hole] == 0).all()
@@ -109,15 +110,18 @@ def test_an_untrained_residual_model_gives_its_classical_baseline(tmp_path: Path
     picture = scene(SIZE, SIZE, seed=4)
     hole = box(SIZE, SIZE, 12, 8, 30, 24)
     blanked = np.where(hole[..., None], 0, picture).astype(np.uint8)
-    restored = load_engine("residual", "bar", tmp_path).restore(blanked, hole)
-    telea = load_engine("telea", "bar", tmp_path).restore(blanked, hole)
+    restored = load_engine("residual", "bar", tmp_path).restore(EngineInput(blanked, hole))
+    telea = load_engine("telea", "bar", tmp_path).restore(EngineInput(blanked, hole))
     assert np.abs(restored.astype(int) - telea)[hole].max() <= 1
 
     original = np.where(hole[..., None], pixelate(picture, MosaicGrid(6, 2, 4)), picture)
-    restored = load_engine("residual", "mosaic", tmp_path).restore(blanked, hole, original)
-    lanczos = load_engine("mosaic-lanczos", "mosaic", tmp_path).restore(blanked, hole, original)
+    grid = estimate_grid(original, hole)
+    assert grid == MosaicGrid(6, 2, 4)
+    mosaic_patch = EngineInput(blanked, hole, original, grid)
+    restored = load_engine("residual", "mosaic", tmp_path).restore(mosaic_patch)
+    lanczos = load_engine("mosaic-lanczos", "mosaic", tmp_path).restore(mosaic_patch)
     # ... then made consistent with the mosaic.
-    consistent = match_block_means(lanczos, blanked, original, hole, estimate_grid(original, hole))
+    consistent = match_block_means(lanczos, blanked, original, hole, grid)
     assert np.abs(restored.astype(int) - consistent)[hole].max() <= 1
     assert not np.array_equal(consistent[hole], lanczos[hole])
 
@@ -131,10 +135,10 @@ def test_a_batch_gives_what_each_patch_gives_alone(models_dir: Path) -> None:
     rng = np.random.default_rng(1)
     images = [rng.integers(0, 255, (SIZE, SIZE, 3), dtype=np.uint8) for _ in range(3)]
     holes = [box(SIZE, SIZE, 8 * i, 10, 20, 30) for i in range(3)]
-    batch = engine.restore_batch(images, holes, [None] * 3)
+    batch = engine.restore_batch([EngineInput(i, h) for i, h in zip(images, holes, strict=True)])
     assert not np.array_equal(batch[0], batch[1])
     for image, hole, batched in zip(images, holes, batch, strict=True):
-        alone = engine.restore(image, hole)
+        alone = engine.restore(EngineInput(image, hole))
         # Equal up to float summation order (a rare one-level rounding difference).
         assert np.abs(alone.astype(int) - batched).max() <= 1
         assert np.mean(alone != batched) < 0.01

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QMouseEvent
 
 from decensor_app.gui.main_window import MainWindow
 from decensor_app.gui.painter import PainterWindow
@@ -123,6 +124,7 @@ def test_settings_persist_between_runs(
     window.variations_combo.setCurrentText("4")
     window.overwrite_check.setChecked(True)
     window.model_combo.setCurrentIndex(window.model_combo.findData("mosaic-lanczos"))
+    window.strict_check.setChecked(False)
     window.close()
     again = MainWindow(settings=settings, models_dir=tmp_path / "no-models")
     qtbot.addWidget(again)
@@ -130,6 +132,7 @@ def test_settings_persist_between_runs(
     assert again.censor == "mosaic"
     assert again.variations_combo.currentText() == "4"
     assert again.overwrite_check.isChecked()
+    assert not again.strict_check.isChecked()  # a stored "false" is not a true string
     assert again.model_combo.currentData() == "mosaic-lanczos"
 
 
@@ -155,24 +158,48 @@ def test_averaging_the_flips_turns_variations_off_runs_and_persists(
 
 
 def test_a_dropped_folder_becomes_the_input_folder(window: MainWindow, tmp_path: Path) -> None:
-    class Urls:
-        def __init__(self, path: Path) -> None:
-            self.path = path
-
-        def urls(self) -> list:
-            from PySide6.QtCore import QUrl
-
-            return [QUrl.fromLocalFile(str(self.path))]
-
-    class Drop:
-        def __init__(self, path: Path) -> None:
-            self.data = Urls(path)
-
-        def mimeData(self) -> Urls:
-            return self.data
-
-    window.dropEvent(Drop(tmp_path))
+    data = QMimeData()  # kept here: the event does not own it
+    data.setUrls([QUrl.fromLocalFile(str(tmp_path))])
+    drop = QDropEvent(
+        QPointF(5, 5), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    window.dropEvent(drop)
     assert window.folder_edits["input"].text() == str(tmp_path)
+
+
+def test_clicking_decensor_restores_the_whole_folder(
+    qtbot, window: MainWindow, folders: Folders
+) -> None:
+    # clicked(bool) reaching start(only=...) would restrict the batch to "False" and fail it.
+    _greened_files(folders, 2)
+    with qtbot.waitSignal(window.batch_finished, timeout=WAIT_MS) as signal:
+        qtbot.mouseClick(window.decensor_button, Qt.MouseButton.LeftButton)
+    report: BatchReport | None = signal.args[0]
+    assert report is not None, window.log.toPlainText()
+    assert report.count("restored") == 2
+    assert sorted(p.name for p in folders.output.iterdir()) == ["00.png", "01.png"]
+
+
+def test_clicking_paint_mask_opens_an_empty_painter(qtbot, window: MainWindow) -> None:
+    # clicked(bool) reaching open_painter(path=...) would try to open the file "False".
+    qtbot.mouseClick(window.paint_button, Qt.MouseButton.LeftButton)
+    assert window.painter is not None and window.painter.isVisible()
+    assert window.painter.document is None
+
+
+def test_the_painter_pairs_originals_like_the_batch_any_extension_case(
+    qtbot, window: MainWindow, folders: Folders
+) -> None:
+    hole = box(120, 160, 30, 30, 40, 40)
+    save_png(folders.input / "pic.png", paint(scene(seed=4), hole))
+    Image.fromarray(scene(seed=4)).save(folders.original / "pic.JPG", quality=95)
+    window.mosaic_radio.setChecked(True)
+    painter = window.open_painter(folders.input / "pic.png")
+    assert painter.document is not None
+    assert np.array_equal(painter.document.mask, hole)
+    assert not painter.document.unknown.any()  # the original was found: green can be erased
+    assert "no clean original" not in painter.status.text()
 
 
 def test_the_window_shows_without_importing_tensorflow() -> None:
@@ -209,7 +236,7 @@ def test_screenshot_option_renders_the_window_with_a_sample_result(tmp_path: Pat
 @pytest.fixture
 def painter(qtbot, folders: Folders, tmp_path: Path) -> PainterWindow:
     censor = {"value": "bar"}
-    window = PainterWindow(lambda: (str(folders.input), str(folders.original), censor["value"]))
+    window = PainterWindow(lambda: (folders.input, folders.original, censor["value"]))
     window.censor = censor  # type: ignore[attr-defined]
     qtbot.addWidget(window)
     window.resize(800, 600)
@@ -220,8 +247,6 @@ def painter(qtbot, folders: Folders, tmp_path: Path) -> PainterWindow:
     qtbot.waitExposed(window)
     qtbot.wait(200)  # let the first layout pass (which fits the picture) finish
     # Zoom 2x so that every picture pixel has whole screen pixels to click on.
-    from PySide6.QtCore import QPointF
-
     window.canvas.scale, window.canvas.offset = 2.0, QPointF(10, 10)
     return window
 
@@ -231,9 +256,6 @@ def _drag(qtbot, canvas, points: list[tuple[int, int]], button=Qt.MouseButton.Le
     screen = [canvas._to_widget(x + 0.5, y + 0.5).toPoint() for x, y in points]
     qtbot.mousePress(canvas, button, pos=screen[0])
     for position in screen[1:]:
-        from PySide6.QtCore import QPointF
-        from PySide6.QtGui import QMouseEvent
-
         event = QMouseEvent(
             QMouseEvent.Type.MouseMove, QPointF(position), QPointF(position), button, button,
             Qt.KeyboardModifier.NoModifier,

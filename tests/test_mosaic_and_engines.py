@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 from decensor_app.engines import EngineError, list_models, load_engine
+from decensor_app.engines.base import EngineInput
 from decensor_app.mosaic import MosaicGrid, estimate_grid, match_block_means, pixelate
+from decensor_app.pipeline.grids import estimated_patch_grid
 from tests.conftest import box, scene
 
 
@@ -55,7 +57,7 @@ def test_inpainting_engines_fill_a_flat_area_with_its_colour(name: str) -> None:
     hole = box(64, 64, 20, 20, 20, 20)
     image = picture.copy()
     image[hole] = 0
-    restored = load_engine(name, "bar").restore(image, hole)
+    restored = load_engine(name, "bar").restore(EngineInput(image, hole))
     assert restored.shape == picture.shape and restored.dtype == np.uint8
     # Telea's fast marching rounds at every step: within a few levels of the flat colour.
     assert np.abs(restored[hole].astype(int) - picture[hole]).max() <= 4
@@ -69,7 +71,9 @@ def test_mosaic_engines_restore_closer_to_the_truth_than_the_mosaic(name: str) -
     mosaic[hole] = pixelate(truth, MosaicGrid(8))[hole]
     image = truth.copy()
     image[hole] = 0
-    restored = load_engine(name, "mosaic").restore(image, hole, mosaic)
+    grid = estimated_patch_grid(mosaic, hole)
+    assert grid is not None and grid.block == 8
+    restored = load_engine(name, "mosaic").restore(EngineInput(image, hole, mosaic, grid))
 
     def error(candidate: np.ndarray) -> float:
         return float(np.abs(candidate[hole].astype(float) - truth[hole]).mean())

@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
+from decensor_app.engines.base import EngineInput
 from decensor_app.engines.ensemble import FlipAverage
 from decensor_app.masks import Region, exact_green, find_regions
 from decensor_app.mosaic import MosaicGrid, estimate_grid, pixelate
@@ -205,7 +206,7 @@ def test_the_flip_average_shows_the_engine_every_orientation_in_one_batch_per_sh
     picture = scene(50, 30, seed=4)
     hole = box(30, 50, 5, 6, 20, 12)
     engine = FillEngine(None)
-    result = FlipAverage(engine).restore(np.where(hole[..., None], 0, picture), hole)
+    result = FlipAverage(engine).restore(EngineInput(np.where(hole[..., None], 0, picture), hole))
     assert engine.batch_sizes == [4, 4]  # 30x50 and, transposed, 50x30
     # In SYMMETRIES order (the untransposed ones first): each is the picture, turned.
     for (image, seen_hole), symmetry in zip(engine.patches, SYMMETRIES, strict=True):

@@ -19,10 +19,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 pytest.importorskip("tensorflow")
 
 from decensor_app.engines import Engine, default_model, list_models, load_engine
+from decensor_app.engines.base import EngineInput
 from decensor_app.engines.ensemble import FlipAverage
 from decensor_app.mosaic import MosaicGrid, pixelate
 from decensor_app.pipeline import restore_image
-from decensor_app.symmetry import SYMMETRIES, Symmetry, transform, untransform
+from decensor_app.symmetry import SYMMETRIES, Symmetry, untransform
 from decensor_app.trainer.evaluate import psnr
 from tests.conftest import box, scene
 
@@ -99,7 +100,7 @@ def test_the_flip_average_is_symmetric_where_the_model_is_not() -> None:
 
     def hole_pixels(restorer: Engine, symmetry: Symmetry) -> np.ndarray:
         """``restorer``'s hole pixels for the patch shown in ``symmetry``, turned back."""
-        output = restorer.restore(transform(blanked, symmetry), transform(hole, symmetry))
+        output = restorer.restore(EngineInput(blanked, hole).transformed(symmetry))
         return untransform(output, symmetry)[hole].astype(np.int16)
 
     singles = np.stack([hole_pixels(engine, symmetry) for symmetry in SYMMETRIES])

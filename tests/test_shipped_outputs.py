@@ -28,6 +28,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 pytest.importorskip("tensorflow")
 
 from decensor_app.engines import load_engine
+from decensor_app.engines.base import EngineInput
 from decensor_app.imaging import load_picture
 from decensor_app.masks import green_mask
 from decensor_app.mosaic import MosaicGrid, pixelate
@@ -93,11 +94,11 @@ def patch_outputs() -> dict[str, str]:
             hole = sample_mask(rng, PATCH_SIZE, PATCH_SIZE)
             image = np.where(hole[..., None], 0, truth).astype(np.uint8)
             if censor == "bar":
-                output = engine.restore(image, hole)
+                output = engine.restore(EngineInput(image, hole))
             else:
                 style = sample_censor(rng, "mosaic")
                 mosaic = apply_censor(truth, hole, style)
-                output = engine.restore(image, hole, mosaic, style.grid)
+                output = engine.restore(EngineInput(image, hole, mosaic, style.grid))
             hashes[f"patch-{censor}-{index:02d}"] = digest(output)
     return hashes
 

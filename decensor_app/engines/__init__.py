@@ -7,6 +7,7 @@ Classical engines are built in; learned ones are the manifests in the models fol
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 from decensor_app.engines.base import CENSOR_TYPES, CensorType, Engine, EngineError, ModelInfo
@@ -34,9 +35,23 @@ MODELS_DIR_VARIABLE = "DECENSOR_MODELS_DIR"
 
 
 def default_models_dir() -> Path:
-    """``$DECENSOR_MODELS_DIR`` if set, else the top-level ``models/`` shipped with the package."""
+    """``$DECENSOR_MODELS_DIR`` if set, else the models shipped with the package.
+
+    An installed package holds them as ``decensor_app/models/`` (package data, see
+    pyproject.toml); a checkout, used directly or through an editable install, keeps them in
+    its top-level ``models/`` folder beside ``pyproject.toml``.
+    """
     chosen = os.environ.get(MODELS_DIR_VARIABLE)
-    return Path(chosen) if chosen else Path(__file__).resolve().parents[2] / "models"
+    if chosen:
+        return Path(chosen)
+    # A plain folder for every installed or checked-out package (zip imports are not supported:
+    # Keras reads the weights from a file path).
+    package = Path(str(resources.files("decensor_app")))
+    shipped = package / "models"
+    checkout = package.parent
+    if not shipped.is_dir() and (checkout / "pyproject.toml").is_file():
+        return checkout / "models"
+    return shipped
 
 
 def _manifests(models_dir: Path | None) -> dict[str, tuple[Manifest, Path]]:

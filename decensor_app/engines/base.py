@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import abc
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
 from decensor_app.mosaic import MosaicGrid
+from decensor_app.symmetry import Symmetry, transform, transform_grid
 
 CensorType = Literal["bar", "mosaic"]
 CENSOR_TYPES: tuple[CensorType, ...] = ("bar", "mosaic")
@@ -37,10 +40,48 @@ class ModelInfo:
     description: str
 
 
+@dataclass(frozen=True, eq=False)
+class EngineInput:
+    """What an engine restores: one patch, everything about its censor a user gave.
+
+    Attributes:
+        image: HxWx3 uint8 RGB; hole pixels are 0 (their content is unknown).
+        hole: HxW bool, True = hole; at least one pixel is False.
+        original: mosaic mode only: HxWx3 uint8 RGB whose hole pixels hold the mosaic
+            (outside the hole it equals ``image``); None in bar mode.
+        grid: mosaic mode: the mosaic's block size and offset in this patch's pixels, resolved
+            by the pipeline (detection, or estimated at full resolution); None when no grid is
+            known (bar mode, or no block structure could be found). Engines never estimate it.
+    """
+
+    image: np.ndarray
+    hole: np.ndarray
+    original: np.ndarray | None = None
+    grid: MosaicGrid | None = None
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(height, width) of the patch."""
+        return self.hole.shape[0], self.hole.shape[1]
+
+    def transformed(self, symmetry: Symmetry) -> EngineInput:
+        """The same patch flipped and transposed by ``symmetry``, its grid moved with it."""
+        return EngineInput(
+            transform(self.image, symmetry),
+            transform(self.hole, symmetry),
+            None if self.original is None else transform(self.original, symmetry),
+            transform_grid(self.grid, symmetry, self.shape),
+        )
+
+    def with_image(self, image: np.ndarray) -> EngineInput:
+        return dataclasses.replace(self, image=image)
+
+
 class Engine(abc.ABC):
     """Restores the hole of one patch. Planning, resizing and compositing are the pipeline's.
 
-    Subclasses set :attr:`info` and :attr:`native_size`.
+    Subclasses set :attr:`info` and :attr:`native_size`, and implement :meth:`restore` or
+    (engines that run faster on batches) :meth:`restore_batch`.
     """
 
     info: ModelInfo
@@ -49,46 +90,20 @@ class Engine(abc.ABC):
     native_size: int | None = None
 
     @abc.abstractmethod
-    def restore(
-        self,
-        image: np.ndarray,
-        hole: np.ndarray,
-        original: np.ndarray | None = None,
-        grid: MosaicGrid | None = None,
-    ) -> np.ndarray:
-        """Fill the hole.
-
-        Args:
-            image: HxWx3 uint8 RGB; hole pixels are 0 (their content is unknown).
-            hole: HxW bool, True = hole; at least one pixel is False.
-            original: mosaic mode only: HxWx3 uint8 RGB whose hole pixels hold the mosaic
-                (outside the hole it equals ``image``); None in bar mode.
-            grid: mosaic mode: the mosaic's block size and offset in this patch's pixels
-                (from detection, or estimated by the pipeline at full resolution); None: the
-                engine estimates it from ``original`` if it needs it. ``MosaicGrid(1)`` says
-                that no block structure is known (each pixel its own block).
+    def restore(self, patch: EngineInput) -> np.ndarray:
+        """Fill the hole of ``patch``.
 
         Returns:
             HxWx3 uint8 RGB; only its hole pixels are used by the caller.
         """
 
-    def restore_batch(
-        self,
-        images: list[np.ndarray],
-        holes: list[np.ndarray],
-        originals: list[np.ndarray | None],
-        grids: list[MosaicGrid | None] | None = None,
-    ) -> list[np.ndarray]:
+    def restore_batch(self, patches: Sequence[EngineInput]) -> list[np.ndarray]:
         """:meth:`restore` for several patches of one size (e.g. the variations of a region).
 
         Engines that run faster on batches (the generators) override this; the result must
         equal restoring each patch alone.
         """
-        grids = grids or [None] * len(images)
-        return [
-            self.restore(image, hole, original, grid)
-            for image, hole, original, grid in zip(images, holes, originals, grids, strict=True)
-        ]
+        return [self.restore(patch) for patch in patches]
 
     def supports(self, censor: CensorType) -> bool:
         return censor in self.info.censor_types
@@ -98,21 +113,9 @@ class BatchEngine(Engine):
     """An engine whose work is done on batches (:meth:`restore_batch`); one patch is a batch
     of one."""
 
-    def restore(
-        self,
-        image: np.ndarray,
-        hole: np.ndarray,
-        original: np.ndarray | None = None,
-        grid: MosaicGrid | None = None,
-    ) -> np.ndarray:
-        return self.restore_batch([image], [hole], [original], [grid])[0]
+    def restore(self, patch: EngineInput) -> np.ndarray:
+        return self.restore_batch([patch])[0]
 
     @abc.abstractmethod
-    def restore_batch(
-        self,
-        images: list[np.ndarray],
-        holes: list[np.ndarray],
-        originals: list[np.ndarray | None],
-        grids: list[MosaicGrid | None] | None = None,
-    ) -> list[np.ndarray]:
+    def restore_batch(self, patches: Sequence[EngineInput]) -> list[np.ndarray]:
         """See :meth:`Engine.restore_batch`."""

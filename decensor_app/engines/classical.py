@@ -9,8 +9,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from decensor_app.detect import region_grid
-from decensor_app.engines.base import Engine, ModelInfo
+from decensor_app.engines.base import Engine, EngineInput, ModelInfo
 from decensor_app.mosaic import MosaicGrid, upscale_block_means
 
 #: Telea's and Navier-Stokes' neighbourhood radius in pixels (OpenCV's documented example uses 3).
@@ -26,21 +25,16 @@ def telea_fill(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
 
 
 def block_means_fill(
-    original: np.ndarray,
-    hole: np.ndarray,
-    grid: MosaicGrid | None = None,
-    interpolation: int = cv2.INTER_LANCZOS4,
+    original: np.ndarray, grid: MosaicGrid | None, interpolation: int = cv2.INTER_LANCZOS4
 ) -> np.ndarray:
-    """Classical mosaic restoration of ``original`` (HxWx3 uint8, the mosaic in ``hole``).
+    """Classical mosaic restoration of ``original`` (HxWx3 uint8, the mosaic in its hole).
 
-    The block means on ``grid`` (estimated inside the hole when None) are interpolated smoothly;
-    where no grid can be found (the hole is not a clean mosaic) the pixels are smoothed with a
-    Gaussian instead, so the result never repeats the mosaic unchanged.
+    The block means on ``grid`` are interpolated smoothly; without a grid (the hole is not a
+    clean mosaic, or too fine to keep one) the pixels are smoothed with a Gaussian instead, so
+    the result never repeats the mosaic unchanged.
 
     Returns HxWx3 uint8; also the starting point the residual mosaic generators refine.
     """
-    if grid is None:
-        grid = region_grid(original, hole)
     if grid is None:
         return cv2.GaussianBlur(original, (0, 0), sigmaX=2.0)
     return upscale_block_means(original, grid, interpolation)
@@ -56,18 +50,12 @@ class InpaintEngine(Engine):
         architecture = "opencv-telea" if method == cv2.INPAINT_TELEA else "opencv-navier-stokes"
         self.info = ModelInfo(name, architecture, ("bar",), 0, description)
 
-    def restore(
-        self,
-        image: np.ndarray,
-        hole: np.ndarray,
-        original: np.ndarray | None = None,
-        grid: MosaicGrid | None = None,
-    ) -> np.ndarray:
-        return cv2.inpaint(image, hole.view(np.uint8), INPAINT_RADIUS, self._method)
+    def restore(self, patch: EngineInput) -> np.ndarray:
+        return cv2.inpaint(patch.image, patch.hole.view(np.uint8), INPAINT_RADIUS, self._method)
 
 
 class BlockMeanEngine(Engine):
-    """Mosaic restoration: :func:`block_means_fill` on the given grid (else estimated)."""
+    """Mosaic restoration: :func:`block_means_fill` on the patch's grid."""
 
     native_size = None
 
@@ -76,16 +64,10 @@ class BlockMeanEngine(Engine):
         kind = "bicubic" if interpolation == cv2.INTER_CUBIC else "lanczos"
         self.info = ModelInfo(name, f"block-means-{kind}", ("mosaic",), 0, description)
 
-    def restore(
-        self,
-        image: np.ndarray,
-        hole: np.ndarray,
-        original: np.ndarray | None = None,
-        grid: MosaicGrid | None = None,
-    ) -> np.ndarray:
-        if original is None:
+    def restore(self, patch: EngineInput) -> np.ndarray:
+        if patch.original is None:
             raise ValueError("the mosaic engine needs the original (mosaic) pixels")
-        return block_means_fill(original, hole, grid, self._interpolation)
+        return block_means_fill(patch.original, patch.grid, self._interpolation)
 
 
 def builtin_engines() -> list[Engine]:

@@ -9,12 +9,12 @@ self-ensembling, as in EDSR's "+" results for super-resolution.)
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 import numpy as np
 
-from decensor_app.engines.base import BatchEngine, Engine
-from decensor_app.mosaic import MosaicGrid
-from decensor_app.symmetry import SYMMETRIES, Symmetry, transform, transform_grid, untransform
+from decensor_app.engines.base import BatchEngine, Engine, EngineInput
+from decensor_app.symmetry import SYMMETRIES, Symmetry, untransform
 
 
 class FlipAverage(BatchEngine):
@@ -28,32 +28,17 @@ class FlipAverage(BatchEngine):
         )
         self.native_size = engine.native_size
 
-    def restore_batch(
-        self,
-        images: list[np.ndarray],
-        holes: list[np.ndarray],
-        originals: list[np.ndarray | None],
-        grids: list[MosaicGrid | None] | None = None,
-    ) -> list[np.ndarray]:
-        grids = grids or [None] * len(images)
+    def restore_batch(self, patches: Sequence[EngineInput]) -> list[np.ndarray]:
         # Every (patch, symmetry) pair, grouped by shape: the inner engine gets as few batches
         # as possible, each of one shape (a transpose turns an HxW patch into WxH).
-        groups: dict[tuple[int, ...], list[tuple[int, Symmetry]]] = {}
-        for index, image in enumerate(images):
+        groups: dict[tuple[int, int], list[tuple[int, EngineInput, Symmetry]]] = {}
+        for index, patch in enumerate(patches):
             for symmetry in SYMMETRIES:
-                shape = (image.shape[1], image.shape[0]) if symmetry[1] else image.shape[:2]
-                groups.setdefault(shape, []).append((index, symmetry))
-        sums = [np.zeros(image.shape, np.float32) for image in images]
+                turned = patch.transformed(symmetry)
+                groups.setdefault(turned.shape, []).append((index, turned, symmetry))
+        sums = [np.zeros(patch.image.shape, np.float32) for patch in patches]
         for members in groups.values():
-            outputs = self.engine.restore_batch(
-                [transform(images[i], symmetry) for i, symmetry in members],
-                [transform(holes[i], symmetry) for i, symmetry in members],
-                [
-                    None if originals[i] is None else transform(originals[i], symmetry)
-                    for i, symmetry in members
-                ],
-                [transform_grid(grids[i], symmetry, holes[i].shape) for i, symmetry in members],
-            )
-            for (i, symmetry), output in zip(members, outputs, strict=True):
-                sums[i] += untransform(output, symmetry)
+            outputs = self.engine.restore_batch([turned for _, turned, _ in members])
+            for (index, _, symmetry), output in zip(members, outputs, strict=True):
+                sums[index] += untransform(output, symmetry)
         return [np.rint(total / len(SYMMETRIES)).astype(np.uint8) for total in sums]

@@ -8,11 +8,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from decensor_app import architectures
 from decensor_app.engines.base import CensorType, EngineError, ModelInfo
 
 MANIFEST_VERSION = 1
-#: Architectures the app can run (the engines in ``generators.py``).
-ARCHITECTURES = ("gated-conv", "edgeconnect")
 
 
 @dataclass
@@ -21,7 +20,7 @@ class Manifest:
 
     Attributes:
         name: what ``--model`` takes.
-        architecture: ``"gated-conv"`` or ``"edgeconnect"``.
+        architecture: a name in the architecture registry (:mod:`decensor_app.architectures`).
         config: the network constructor's arguments (e.g. ``{"cnum": 48}``).
         censor_types: what it restores.
         input_size: native patch side in pixels.
@@ -53,11 +52,13 @@ class Manifest:
             manifest = cls(**data)
         except (OSError, ValueError, TypeError) as error:
             raise EngineError(f"model manifest {path} is unreadable: {error}") from error
-        if manifest.architecture not in ARCHITECTURES:
-            raise EngineError(
-                f"model manifest {path}: unknown architecture {manifest.architecture!r} "
-                f"(known: {', '.join(ARCHITECTURES)})"
-            )
+        try:
+            spec = architectures.get(manifest.architecture)
+        except KeyError as error:
+            raise EngineError(f"model manifest {path}: {error.args[0]}") from None
+        problem = spec.check_config(manifest.config)
+        if problem is not None:
+            raise EngineError(f"model manifest {path}: {problem}")
         return manifest
 
     def save(self, path: Path) -> None:

@@ -12,9 +12,10 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
+from decensor_app.folders import DEFAULT_INPUT_DIR
 from decensor_app.gui.main_window import MainWindow
 
-SAMPLE = Path(__file__).resolve().parents[2] / "decensor_input" / "sample.png"
+SAMPLE = Path(__file__).resolve().parents[2] / DEFAULT_INPUT_DIR / "sample.png"
 
 
 def screenshot(window: MainWindow, target: Path) -> None:

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen, QWheelEvent
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QWidget
+
+#: The side the view shows alone while toggled with ``T``.
+Shown = Literal["before", "after"]
 
 
 def to_qimage(rgb: np.ndarray) -> QImage:
@@ -16,11 +31,11 @@ def to_qimage(rgb: np.ndarray) -> QImage:
     return QImage(rgb.data, width, height, channels * width, fmt).copy()
 
 
-class ZoomPan:
+class ZoomPan(QWidget):
     """Fit-to-window and zoom-around-a-point for a widget showing a picture.
 
     The picture's top-left sits at ``offset`` (widget coordinates), one picture pixel spans
-    ``scale`` widget pixels. Mixed into QWidget subclasses.
+    ``scale`` widget pixels. The base of the before/after view and the painting canvas.
     """
 
     scale: float = 1.0
@@ -28,27 +43,27 @@ class ZoomPan:
 
     def fit_content(self, width: int, height: int) -> None:
         """Show the whole ``width`` x ``height`` picture, centred, never enlarged."""
-        self.scale = min(self.width() / width, self.height() / height, 1.0) or 1.0  # type: ignore[attr-defined]
+        self.scale = min(self.width() / width, self.height() / height, 1.0) or 1.0
         self.offset = QPointF(
-            (self.width() - width * self.scale) / 2,  # type: ignore[attr-defined]
-            (self.height() - height * self.scale) / 2,  # type: ignore[attr-defined]
+            (self.width() - width * self.scale) / 2,
+            (self.height() - height * self.scale) / 2,
         )
-        self.update()  # type: ignore[attr-defined]
+        self.update()
 
     def zoom(self, factor: float, around: QPointF | None = None) -> None:
         """Multiply the scale by ``factor`` (clamped to 2%-3200%), keeping ``around`` in place."""
-        around = around or QPointF(self.width() / 2, self.height() / 2)  # type: ignore[attr-defined]
+        around = around or QPointF(self.width() / 2, self.height() / 2)
         new_scale = min(max(self.scale * factor, 0.02), 32.0)
         self.offset = around - (around - self.offset) * (new_scale / self.scale)
         self.scale = new_scale
         self.zoomed()
-        self.update()  # type: ignore[attr-defined]
+        self.update()
 
     def zoomed(self) -> None:
         """Called after every zoom; subclasses may announce it."""
 
 
-class BeforeAfterView(ZoomPan, QWidget):
+class BeforeAfterView(ZoomPan):
     """Left of the split line: before; right: after. Drag with the left button to move the
     line, wheel to zoom (around the cursor), drag with the right or middle button to pan,
     double-click to fit. ``T`` toggles between showing only before and only after."""
@@ -62,7 +77,7 @@ class BeforeAfterView(ZoomPan, QWidget):
         self.split = 0.5  # share of the picture's width shown as "before"
         self.scale = 1.0
         self.offset = QPointF(0, 0)  # top-left of the picture in widget coordinates
-        self.only: str | None = None  # "before" / "after" when toggled
+        self.only: Shown | None = None  # only this side while toggled
         self._pan_from: QPointF | None = None
         self.setMinimumSize(200, 150)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -87,10 +102,13 @@ class BeforeAfterView(ZoomPan, QWidget):
         self.zoom_changed.emit(self.scale)
 
     def toggle(self) -> None:
-        self.only = {None: "before", "before": "after", "after": None}[self.only]
+        following: dict[Shown | None, Shown | None] = {
+            None: "before", "before": "after", "after": None
+        }  # fmt: skip
+        self.only = following[self.only]
         self.update()
 
-    def paintEvent(self, event: object) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor(48, 48, 48))
         if self.before is None or self.after is None:
@@ -119,7 +137,7 @@ class BeforeAfterView(ZoomPan, QWidget):
             painter.setPen(QPen(QColor(255, 255, 255), 2))
             painter.drawLine(QPointF(x, target.top()), QPointF(x, target.bottom()))
         painter.setPen(QColor(255, 255, 255))
-        label = {"before": "before", "after": "after"}.get(self.only or "", "before | after")
+        label = self.only or "before | after"
         painter.drawText(8, 18, f"{label}   {self.scale * 100:.0f}%")
 
     def _set_split(self, x: float) -> None:
@@ -151,11 +169,11 @@ class BeforeAfterView(ZoomPan, QWidget):
     def wheelEvent(self, event: QWheelEvent) -> None:
         self.zoom(1.25 if event.angleDelta().y() > 0 else 0.8, event.position())
 
-    def keyPressEvent(self, event: object) -> None:
-        if event.key() == Qt.Key.Key_T:  # type: ignore[attr-defined]
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_T:
             self.toggle()
         else:
-            super().keyPressEvent(event)  # type: ignore[arg-type]
+            super().keyPressEvent(event)
 
-    def resizeEvent(self, event: object) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         self.fit()

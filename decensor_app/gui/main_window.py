@@ -4,11 +4,19 @@ worker thread with progress, log and cancel; results show before/after."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QThread, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -32,16 +40,32 @@ from PySide6.QtWidgets import (
 )
 
 from decensor_app.engines import default_model, default_models_dir, list_models
+from decensor_app.engines.base import CensorType
+from decensor_app.folders import DEFAULT_INPUT_DIR, DEFAULT_ORIGINAL_DIR, DEFAULT_OUTPUT_DIR
+from decensor_app.gui.actions import Shortcut, make_action
 from decensor_app.gui.compare import BeforeAfterView
 from decensor_app.gui.worker import BatchWorker
 from decensor_app.imaging import PictureError, load_picture
 from decensor_app.pipeline import BatchOptions, BatchReport, FileResult, Progress
 
+if TYPE_CHECKING:  # imported when first opened: the window starts without it
+    from decensor_app.gui.painter import PainterWindow
+
+#: The folder rows by settings key; relative defaults start from ``base_dir``.
 DEFAULT_FOLDERS = {
-    "input": "decensor_input",
-    "original": "decensor_input_original",
-    "output": "decensor_output",
+    "input": DEFAULT_INPUT_DIR,
+    "original": DEFAULT_ORIGINAL_DIR,
+    "output": DEFAULT_OUTPUT_DIR,
 }
+
+Stored = TypeVar("Stored", bool, int, str)
+
+
+def stored_setting(settings: QSettings, key: str, default: Stored) -> Stored:
+    """``settings``' value for ``key`` converted by Qt to ``default``'s type (an INI file
+    holds only text), or ``default`` when missing or not convertible."""
+    value = settings.value(key, default, type=type(default))
+    return value if isinstance(value, type(default)) else default
 
 
 class MainWindow(QMainWindow):
@@ -59,9 +83,10 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("decensor_app", "decensor")
         self.models_dir = models_dir or default_models_dir()
         self.base_dir = base_dir or Path.cwd()
-        self.thread: QThread | None = None
+        # Not ``thread``: that would hide QObject.thread().
+        self.batch_thread: QThread | None = None
         self.worker: BatchWorker | None = None
-        self.painter = None
+        self.painter: PainterWindow | None = None
         self.setWindowTitle("decensor")
         self.setAcceptDrops(True)
         self._build()
@@ -127,14 +152,16 @@ class MainWindow(QMainWindow):
         self.decensor_button = QPushButton("Decensor")
         self.decensor_button.setDefault(True)
         self.decensor_button.setToolTip("Restore every PNG of the input folder (Ctrl+Return)")
-        self.decensor_button.clicked.connect(self.start)
+        # Through lambdas where the slot has parameters: clicked(bool) would reach start() as
+        # ``only`` and open_painter() as ``path``.
+        self.decensor_button.clicked.connect(lambda: self.start())
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop after the current region (Esc)")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
         self.paint_button = QPushButton("Paint mask...")
         self.paint_button.setToolTip("Open the painting tool (Ctrl+P)")
-        self.paint_button.clicked.connect(self.open_painter)
+        self.paint_button.clicked.connect(lambda: self.open_painter())
         for button in (self.decensor_button, self.cancel_button, self.paint_button):
             buttons.addWidget(button)
 
@@ -178,30 +205,27 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Ready")
         self.resize(1150, 760)
 
-        for text, shortcut, slot in (
+        shortcuts: list[tuple[str, Shortcut, Callable[[], object]]] = [
             ("Decensor", "Ctrl+Return", self.start),
             ("Cancel", "Escape", self.cancel),
             ("Paint mask", "Ctrl+P", self.open_painter),
             ("Open output folder", "Ctrl+Shift+O", self.open_output_folder),
             ("Quit", QKeySequence.StandardKey.Quit, self.close),
-        ):
-            action = QAction(text, self)
-            action.setShortcut(QKeySequence(shortcut))
-            action.triggered.connect(slot)
-            self.addAction(action)
+        ]
+        for text, shortcut, slot in shortcuts:
+            self.addAction(make_action(self, text, shortcut, slot))
 
     # --- settings --------------------------------------------------------------------------
 
     def _restore_settings(self) -> None:
         for key, default in DEFAULT_FOLDERS.items():
-            stored = self.settings.value(f"folders/{key}", str(self.base_dir / default))
-            self.folder_edits[key].setText(str(stored))
-        censor = self.settings.value("censor", "bar")
+            stored = stored_setting(self.settings, f"folders/{key}", str(self.base_dir / default))
+            self.folder_edits[key].setText(stored)
+        censor = stored_setting(self.settings, "censor", "bar")
         (self.mosaic_radio if censor == "mosaic" else self.bar_radio).setChecked(True)
-        self.variations_combo.setCurrentText(str(self.settings.value("variations", "1")))
-        self.average_check.setChecked(self.settings.value("average_flips", "false") == "true")
-        self.overwrite_check.setChecked(self.settings.value("overwrite", "false") == "true")
-        self.strict_check.setChecked(self.settings.value("strict_green", "false") == "true")
+        self.variations_combo.setCurrentText(str(stored_setting(self.settings, "variations", 1)))
+        for key, check in self._checks().items():
+            check.setChecked(stored_setting(self.settings, key, False))
         geometry = self.settings.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -210,15 +234,20 @@ class MainWindow(QMainWindow):
         for key, edit in self.folder_edits.items():
             self.settings.setValue(f"folders/{key}", edit.text())
         self.settings.setValue("censor", self.censor)
-        self.settings.setValue("variations", self.variations_combo.currentText())
-        self.settings.setValue(
-            "average_flips", "true" if self.average_check.isChecked() else "false"
-        )
+        self.settings.setValue("variations", int(self.variations_combo.currentText()))
         self.settings.setValue(f"model/{self.censor}", self.model_combo.currentData() or "")
-        self.settings.setValue("overwrite", "true" if self.overwrite_check.isChecked() else "false")
-        self.settings.setValue("strict_green", "true" if self.strict_check.isChecked() else "false")
+        for key, check in self._checks().items():
+            self.settings.setValue(key, check.isChecked())
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.sync()
+
+    def _checks(self) -> dict[str, QCheckBox]:
+        """The check boxes by their settings key."""
+        return {
+            "average_flips": self.average_check,
+            "overwrite": self.overwrite_check,
+            "strict_green": self.strict_check,
+        }
 
     def _average_toggled(self, checked: bool) -> None:
         """The flip average gives one result per picture: variations are off while it is on."""
@@ -227,14 +256,14 @@ class MainWindow(QMainWindow):
         self.variations_combo.setEnabled(not checked)
 
     @property
-    def censor(self) -> str:
+    def censor(self) -> CensorType:
         return "mosaic" if self.mosaic_radio.isChecked() else "bar"
 
     def _refresh_models(self) -> None:
         """List the models that restore the chosen censor type; the default one first."""
         censor = self.censor
-        wanted = self.settings.value(f"model/{censor}", "")
-        default = default_model(censor, self.models_dir)  # type: ignore[arg-type]
+        wanted = stored_setting(self.settings, f"model/{censor}", "")
+        default = default_model(censor, self.models_dir)
         self.model_combo.clear()
         for info in list_models(self.models_dir):
             if censor not in info.censor_types:
@@ -253,7 +282,7 @@ class MainWindow(QMainWindow):
             input_dir=Path(self.folder_edits["input"].text()),
             original_dir=Path(self.folder_edits["original"].text()),
             output_dir=Path(self.folder_edits["output"].text()),
-            censor=self.censor,  # type: ignore[arg-type]
+            censor=self.censor,
             model=self.model_combo.currentData(),
             models_dir=self.models_dir,
             variations=int(self.variations_combo.currentText()),
@@ -265,14 +294,14 @@ class MainWindow(QMainWindow):
 
     @property
     def running(self) -> bool:
-        return self.thread is not None
+        return self.batch_thread is not None
 
     def start(self, only: list[str] | None = None, overwrite: bool | None = None) -> bool:
         """Start a batch in a worker thread; False if one is already running."""
         if self.running:
             return False
         self.save_settings()
-        options = self.options(only if isinstance(only, list) else None, overwrite)
+        options = self.options(only, overwrite)
         self.results.clear()
         self.compare.clear()
         self._reset_bars()
@@ -283,10 +312,10 @@ class MainWindow(QMainWindow):
             f"Decensoring {options.input_dir} ({options.censor}, model {options.model_name}, "
             f"{results})"
         )
-        self.thread = QThread(self)
+        self.batch_thread = QThread(self)
         self.worker = BatchWorker(options)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
+        self.worker.moveToThread(self.batch_thread)
+        self.batch_thread.started.connect(self.worker.run)
         self.worker.progress.connect(self._on_progress)
         self.worker.file_finished.connect(self._on_file)
         self.worker.finished.connect(self._on_finished)
@@ -294,7 +323,7 @@ class MainWindow(QMainWindow):
         self.decensor_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.statusBar().showMessage("Working... (loading the model on first use)")
-        self.thread.start()
+        self.batch_thread.start()
         return True
 
     def _reset_bars(self) -> None:
@@ -342,11 +371,11 @@ class MainWindow(QMainWindow):
             self.results.setCurrentRow(0)
 
     def _finish(self) -> None:
-        if self.thread is not None:
-            self.thread.quit()
-            self.thread.wait()
-            self.thread.deleteLater()
-        self.thread = None
+        if self.batch_thread is not None:
+            self.batch_thread.quit()
+            self.batch_thread.wait()
+            self.batch_thread.deleteLater()
+        self.batch_thread = None
         self.worker = None
         self.decensor_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
@@ -406,20 +435,21 @@ class MainWindow(QMainWindow):
 
     # --- painting tool ---------------------------------------------------------------------
 
-    def open_painter(self, path: Path | None = None) -> object:
+    def open_painter(self, path: Path | None = None) -> PainterWindow:
+        """Show the painting tool (one per window), with ``path`` opened when given."""
         from decensor_app.gui.painter import PainterWindow
 
         if self.painter is None:
             self.painter = PainterWindow(
                 lambda: (
-                    self.folder_edits["input"].text(),
-                    self.folder_edits["original"].text(),
+                    Path(self.folder_edits["input"].text()),
+                    Path(self.folder_edits["original"].text()),
                     self.censor,
                 ),
                 self,
             )
             self.painter.decensor_requested.connect(self._decensor_one)
-        if isinstance(path, Path):
+        if path is not None:
             self.painter.open_file(path)
         self.painter.show()
         self.painter.raise_()
@@ -433,13 +463,13 @@ class MainWindow(QMainWindow):
 
     # --- drops and closing -----------------------------------------------------------------
 
-    def dragEnterEvent(self, event: object) -> None:
-        if event.mimeData().hasUrls():  # type: ignore[attr-defined]
-            event.acceptProposedAction()  # type: ignore[attr-defined]
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
 
-    def dropEvent(self, event: object) -> None:
+    def dropEvent(self, event: QDropEvent) -> None:
         """A dropped folder becomes the input folder; a dropped picture opens for painting."""
-        for url in event.mimeData().urls():  # type: ignore[attr-defined]
+        for url in event.mimeData().urls():
             path = Path(url.toLocalFile())
             if path.is_dir():
                 self.folder_edits["input"].setText(str(path))
@@ -447,11 +477,11 @@ class MainWindow(QMainWindow):
             elif path.is_file():
                 self.open_painter(path)
 
-    def closeEvent(self, event: object) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.worker is not None:
             self.worker.cancel()
-        if self.thread is not None:
-            self.thread.quit()
-            self.thread.wait()
+        if self.batch_thread is not None:
+            self.batch_thread.quit()
+            self.batch_thread.wait()
         self.save_settings()
-        super().closeEvent(event)  # type: ignore[arg-type]
+        super().closeEvent(event)

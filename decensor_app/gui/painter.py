@@ -7,20 +7,28 @@ the on-screen overlay is semi-transparent only for visibility.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QColor,
+    QDragEnterEvent,
+    QDropEvent,
     QImage,
     QKeySequence,
     QMouseEvent,
     QPainter,
+    QPaintEvent,
     QPen,
     QPolygonF,
+    QResizeEvent,
     QUndoCommand,
     QUndoStack,
     QWheelEvent,
@@ -36,11 +44,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from decensor_app.engines.base import CensorType
+from decensor_app.gui.actions import Shortcut, make_action
 from decensor_app.gui.compare import ZoomPan, to_qimage
-from decensor_app.imaging import PictureError
+from decensor_app.imaging import PICTURE_EXTENSIONS, PictureError
 from decensor_app.painting import Edit, MaskDocument
+from decensor_app.pipeline import FileError, find_original
 
-TOOLS = ("brush", "eraser", "rectangle", "lasso")
+Tool = Literal["brush", "eraser", "rectangle", "lasso"]
+TOOLS: tuple[Tool, ...] = ("brush", "eraser", "rectangle", "lasso")
+#: Called at open and save time: (input folder, originals folder, censor type) as now chosen.
+FolderSource = Callable[[], tuple[Path, Path, CensorType]]
+#: The open dialog's filter: both cases, as file dialogs may match case-sensitively.
+PICTURE_PATTERNS = " ".join(f"*{ext} *{ext.upper()}" for ext in PICTURE_EXTENSIONS)
 #: Overlay colour: the censor green at 55% opacity, so the picture stays visible under it.
 OVERLAY_RGBA = (0, 255, 0, 140)
 
@@ -68,7 +84,7 @@ class EditCommand(QUndoCommand):
             self.canvas.refresh(edit)
 
 
-class PaintCanvas(ZoomPan, QWidget):
+class PaintCanvas(ZoomPan):
     """Shows the picture with the mask overlay; turns mouse input into mask edits.
 
     Left button paints (the eraser tool erases), right button erases with any tool. Wheel
@@ -81,7 +97,7 @@ class PaintCanvas(ZoomPan, QWidget):
         super().__init__()
         self.document = document
         self.undo_stack = undo_stack
-        self.tool = "brush"
+        self.tool: Tool = "brush"
         self.brush_size = 24
         self.scale = 1.0
         self.offset = QPointF(0, 0)
@@ -134,7 +150,7 @@ class PaintCanvas(ZoomPan, QWidget):
         point = (position - self.offset) / self.scale
         return int(np.floor(point.x())), int(np.floor(point.y()))
 
-    def paintEvent(self, event: object) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor(60, 60, 60))
         target = QRectF(
@@ -217,11 +233,11 @@ class PaintCanvas(ZoomPan, QWidget):
     def wheelEvent(self, event: QWheelEvent) -> None:
         self.zoom(1.25 if event.angleDelta().y() > 0 else 0.8, event.position())
 
-    def leaveEvent(self, event: object) -> None:
+    def leaveEvent(self, event: QEvent) -> None:
         self._cursor = QPointF(-1, -1)
         self.update()
 
-    def resizeEvent(self, event: object) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         if not self.undo_stack.count():
             self.fit()
 
@@ -236,8 +252,9 @@ class PainterWindow(QMainWindow):
 
     decensor_requested = Signal(str)
 
-    def __init__(self, folders: callable, parent: QWidget | None = None) -> None:  # type: ignore[valid-type]
-        """``folders()`` returns (input dir, originals dir, censor type) at save time."""
+    def __init__(self, folders: FolderSource, parent: QWidget | None = None) -> None:
+        """``folders()`` returns (input dir, originals dir, censor type) when opening and
+        saving."""
         super().__init__(parent)
         self.setWindowTitle("Paint the censor mask")
         self.folders = folders
@@ -250,12 +267,8 @@ class PainterWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1000, 750)
 
-    def _action(self, text: str, shortcut: str | QKeySequence | None, slot: object) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        return action
+    def _action(self, text: str, shortcut: Shortcut | None, slot: Callable[[], object]) -> QAction:
+        return make_action(self, text, shortcut, slot)
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Painting")
@@ -269,10 +282,10 @@ class PainterWindow(QMainWindow):
         bar.addAction(self.save_action)
         bar.addAction(self.save_decensor_action)
         bar.addSeparator()
-        self.tool_actions: dict[str, QAction] = {}
+        self.tool_actions: dict[Tool, QAction] = {}
         group = QActionGroup(self)
         for key, tool in zip("BERL", TOOLS, strict=True):
-            action = self._action(tool.capitalize(), key, lambda _=False, t=tool: self.set_tool(t))
+            action = self._action(tool.capitalize(), key, partial(self.set_tool, tool))
             action.setCheckable(True)
             group.addAction(action)
             bar.addAction(action)
@@ -307,13 +320,11 @@ class PainterWindow(QMainWindow):
         """Open ``path``; a greened file from the input folder is paired with its original."""
         path = Path(path)
         input_dir, original_dir, _ = self.folders()
-        original = None
-        if path.parent.resolve() == Path(input_dir).resolve():
-            for suffix in (".png", ".jpg", ".jpeg", ".webp"):
-                candidate = Path(original_dir) / f"{path.stem}{suffix}"
-                if candidate.is_file():
-                    original = candidate
-                    break
+        original: Path | None = None
+        if path.parent.resolve() == input_dir.resolve():
+            # Paired as the batch pairs it (any extension case); none: the green stays unknown.
+            with contextlib.suppress(FileError):
+                original = find_original(path, original_dir)
         try:
             document = MaskDocument.open(path, original)
         except (PictureError, ValueError) as error:
@@ -337,12 +348,12 @@ class PainterWindow(QMainWindow):
 
     def choose_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
-            self, "Open a picture", "", "Pictures (*.png *.jpg *.jpeg *.webp *.PNG *.JPG)"
+            self, "Open a picture", "", f"Pictures ({PICTURE_PATTERNS})"
         )
         if name:
             self.open_file(Path(name))
 
-    def set_tool(self, tool: str) -> None:
+    def set_tool(self, tool: Tool) -> None:
         self.tool_actions[tool].setChecked(True)
         if self.canvas is not None:
             self.canvas.tool = tool
@@ -403,9 +414,7 @@ class PainterWindow(QMainWindow):
             return []
         input_dir, original_dir, censor = self.folders()
         try:
-            written = self.document.save(
-                Path(input_dir), Path(original_dir) if censor == "mosaic" else None
-            )
+            written = self.document.save(input_dir, original_dir if censor == "mosaic" else None)
         except (PictureError, ValueError, OSError) as error:
             QMessageBox.warning(self, "Cannot save", str(error))
             return []
@@ -420,11 +429,11 @@ class PainterWindow(QMainWindow):
 
     # --- drops -----------------------------------------------------------------------------
 
-    def dragEnterEvent(self, event: object) -> None:
-        if event.mimeData().hasUrls():  # type: ignore[attr-defined]
-            event.acceptProposedAction()  # type: ignore[attr-defined]
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
 
-    def dropEvent(self, event: object) -> None:
-        urls = event.mimeData().urls()  # type: ignore[attr-defined]
+    def dropEvent(self, event: QDropEvent) -> None:
+        urls = event.mimeData().urls()
         if urls:
             self.open_file(Path(urls[0].toLocalFile()))

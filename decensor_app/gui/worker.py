@@ -7,6 +7,7 @@ import threading
 from PySide6.QtCore import QObject, Signal, Slot
 
 from decensor_app.engines import Engine, EngineError, load_engine
+from decensor_app.engines.base import CensorType
 from decensor_app.pipeline import (
     BatchOptions,
     CancelToken,
@@ -16,7 +17,7 @@ from decensor_app.pipeline import (
     run_batch,
 )
 
-_engines: dict[tuple[str, str, str], Engine] = {}
+_engines: dict[tuple[str, CensorType, str], Engine] = {}
 _engines_lock = threading.Lock()
 
 

@@ -11,9 +11,9 @@ from typing import Any
 import keras
 from keras import ops
 
+from decensor_app.architectures.edgeconnect import PAPER_WIDTH
 from decensor_app.networks.layers import Conv
 
-PAPER_WIDTH = 64
 RESIDUAL_BLOCKS = 8
 
 
@@ -68,8 +68,8 @@ class _EncoderDecoder(keras.Model):
     def __init__(self, width: int, spectral_norm: bool, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.width = width
-        sn = {"spectral_norm": spectral_norm, "use_bias": not spectral_norm}
-        init = {"kernel_initializer": _init()}
+        sn: dict[str, Any] = {"spectral_norm": spectral_norm, "use_bias": not spectral_norm}
+        init: dict[str, Any] = {"kernel_initializer": _init()}
         self.encoder = [
             (Conv(width, 7, padding="reflect", name="enc1", **sn, **init), _instance_norm("enc1n")),
             (Conv(2 * width, 4, strides=2, name="enc2", **sn, **init), _instance_norm("enc2n")),

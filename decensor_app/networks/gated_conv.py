@@ -12,9 +12,8 @@ from typing import Any
 import keras
 from keras import ops
 
+from decensor_app.architectures.gated_conv import PAPER_WIDTH
 from decensor_app.networks.layers import ContextualAttention, Conv, GatedConv
-
-PAPER_WIDTH = 48
 
 
 def _output_layers(cnum: int, prefix: str, residual: bool) -> list[keras.layers.Layer]:

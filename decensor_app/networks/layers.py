@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import keras
+import numpy as np
 from keras import ops
 
 # --- convolution with optional spectral normalisation -------------------------------------------
@@ -67,7 +68,9 @@ class Conv(keras.layers.Layer):
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
 
     def build(self, input_shape: tuple[int | None, ...]) -> None:
-        channels = int(input_shape[-1])
+        channels = input_shape[-1]
+        if channels is None:
+            raise ValueError(f"{self.name} needs a known channel count")
         k = self.kernel_size
         shape = (k, k, self.filters, channels) if self.transpose else (k, k, channels, self.filters)
         self.kernel = self.add_weight(
@@ -378,5 +381,11 @@ def _fold(patches: Any, stride: int) -> Any:
                 [[0, 0], [shift_y, extra - shift_y], [shift_x, extra - shift_x], [0, 0]],
             )
             total = part if total is None else total + part
+    assert total is not None  # blocks >= 1
     crop = (size - stride) // 2  # "same" padding of the patch extraction
     return total[:, crop : crop + rows * stride, crop : crop + cols * stride, :]
+
+
+def count_parameters(model: keras.Model) -> int:
+    """Trainable parameters of ``model`` (built)."""
+    return int(sum(np.prod(weight.shape) for weight in model.trainable_weights))

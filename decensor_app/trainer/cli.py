@@ -6,14 +6,35 @@ Exit status: 0 success, 1 failure (e.g. a missing dataset or checkpoint), 2 usag
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-ARCHITECTURES = ("gated-conv", "edgeconnect")
+from decensor_app import architectures
+from decensor_app.trainer.dataset import BuildOptions
+from decensor_app.trainer.run import STRATEGIES, FitConfig
+
 BACKENDS = ("tensorflow", "jax")
+
+
+def dataclass_defaults(options: type) -> dict[str, Any]:
+    """Field name -> default of the dataclass ``options`` (fields without one are left out).
+
+    For ``subparser.set_defaults`` before its options are added: an option without its own
+    ``default=`` then takes the field's, so the command line cannot drift from the options
+    object it fills.
+    """
+    defaults = {}
+    for field in dataclasses.fields(options):
+        if field.default is not dataclasses.MISSING:
+            defaults[field.name] = field.default
+        elif field.default_factory is not dataclasses.MISSING:
+            defaults[field.name] = field.default_factory()
+    return defaults
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,44 +44,48 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     build = commands.add_parser("build-dataset", help="cut a patch dataset from picture folders")
+    build.set_defaults(**dataclass_defaults(BuildOptions))  # before the options: they take these
     build.add_argument("--images", type=Path, nargs="+", required=True, help="picture folders")
     build.add_argument("--out", type=Path, required=True, help="dataset folder to write")
-    build.add_argument("--patch-size", type=int, default=256)
-    build.add_argument("--seed", type=int, default=0)
-    build.add_argument("--val-fraction", type=float, default=0.05)
-    build.add_argument("--test-fraction", type=float, default=0.1)
-    build.add_argument("--patches-per-megapixel", type=float, default=8.0)
-    build.add_argument("--max-patches-per-picture", type=int, default=16)
+    build.add_argument("--patch-size", type=int)
+    build.add_argument("--seed", type=int)
+    build.add_argument("--val-fraction", type=float)
+    build.add_argument("--test-fraction", type=float)
+    build.add_argument("--patches-per-megapixel", type=float)
+    build.add_argument("--max-patches-per-picture", type=int)
     build.add_argument(
-        "--boxes", type=Path, default=None,
+        "--boxes", type=Path,
         help="JSON {picture path or name: [[x, y, w, h], ...]}: crops focus on these regions",
+    )  # fmt: skip
+    build.add_argument(
+        "--holdout-source", dest="holdout_sources", action="append", metavar="NAME",
+        help="hold this source out whole (repeatable): its pictures go, whole, to DATA/holdout/ "
+        "for the whole-picture benchmark and none to train/val/test",
     )  # fmt: skip
 
     fit = commands.add_parser("fit", help="train a GAN (resumes an existing run)")
-    fit.add_argument("--arch", choices=ARCHITECTURES, required=True)
+    fit.set_defaults(**dataclass_defaults(FitConfig))  # before the options: they take these
+    fit.add_argument("--arch", choices=architectures.names(), required=True)
     fit.add_argument("--censor", choices=("bar", "mosaic"), required=True)
     fit.add_argument("--data", type=Path, required=True)
     fit.add_argument("--out", type=Path, required=True, help="run folder (resumed if it exists)")
-    fit.add_argument("--steps", type=int, default=10_000, help="train up to this step")
-    fit.add_argument("--batch", type=int, default=8, help="global batch size")
-    fit.add_argument("--size", type=int, default=256, help="patch side fed to the network")
-    fit.add_argument("--width", type=int, default=None, help="network width (default: paper)")
+    fit.add_argument("--steps", type=int, help="train up to this step")
+    fit.add_argument("--batch", type=int, help="global batch size")
+    fit.add_argument("--size", type=int, help="patch side fed to the network")
+    fit.add_argument("--width", type=int, help="network width (default: paper)")
+    fit.add_argument("--strategy", choices=STRATEGIES)
+    fit.add_argument("--backend", choices=BACKENDS)
     fit.add_argument(
-        "--strategy", default="auto", choices=("auto", "default", "mirrored", "tpu", "multiworker")
-    )
-    fit.add_argument("--backend", default="tensorflow", choices=BACKENDS)
-    fit.add_argument(
-        "--precision", default="auto",
-        choices=("auto", "float32", "mixed_bfloat16", "mixed_float16"),
+        "--precision", choices=("auto", "float32", "mixed_bfloat16", "mixed_float16"),
         help="auto: mixed precision on GPUs/TPUs, float32 on CPUs",
     )  # fmt: skip
-    fit.add_argument("--learning-rate", type=float, default=1e-4)
+    fit.add_argument("--learning-rate", type=float)
     fit.add_argument(
-        "--gan-weight", type=float, default=1.0,
+        "--gan-weight", type=float,
         help="weight of the generator's adversarial loss against the L1 loss (paper: 1)",
     )  # fmt: skip
     fit.add_argument(
-        "--discriminator-width", type=int, default=64,
+        "--discriminator-width", type=int,
         help="SN-PatchGAN width (paper: 64); its cost rivals a small generator's",
     )  # fmt: skip
     fit.add_argument(
@@ -69,30 +94,30 @@ def build_parser() -> argparse.ArgumentParser:
         "interpolated block means for mosaics) instead of painting an empty hole",
     )  # fmt: skip
     fit.add_argument(
-        "--reconstruction", default="l1", choices=("l1", "l2", "l1+l2"),
+        "--reconstruction", choices=("l1", "l2", "l1+l2"),
         help="with --prefill: L1, squared error or both over the hole (l2 optimises PSNR; "
         "adding l1 keeps flat areas clean); may change when a run is resumed",
     )  # fmt: skip
     fit.add_argument(
-        "--init-from", type=Path, default=None, metavar="MANIFEST",
+        "--init-from", type=Path, metavar="MANIFEST",
         help="a new run starts from this exported model's generator (e.g. "
         "models/gated-conv-bar.json) and counts on from its steps; ignored when resuming",
     )  # fmt: skip
-    fit.add_argument("--checkpoint-every", type=int, default=500)
-    fit.add_argument("--keep-checkpoints", type=int, default=3)
-    fit.add_argument("--log-every", type=int, default=10)
-    fit.add_argument("--image-every", type=int, default=500)
-    fit.add_argument("--seed", type=int, default=0)
-    fit.add_argument("--mask-kind", default="mixed", choices=("free-form", "bars", "mixed"))
-    fit.add_argument("--hole-min", type=float, default=0.05)
-    fit.add_argument("--hole-max", type=float, default=0.6)
-    fit.add_argument("--block-min", type=int, default=3)
-    fit.add_argument("--block-max", type=int, default=32)
+    fit.add_argument("--checkpoint-every", type=int)
+    fit.add_argument("--keep-checkpoints", type=int)
+    fit.add_argument("--log-every", type=int)
+    fit.add_argument("--image-every", type=int)
+    fit.add_argument("--seed", type=int)
+    fit.add_argument("--mask-kind", choices=("free-form", "bars", "mixed"))
+    fit.add_argument("--hole-min", type=float)
+    fit.add_argument("--hole-max", type=float)
+    fit.add_argument("--block-min", type=int)
+    fit.add_argument("--block-max", type=int)
     fit.add_argument(
-        "--vgg19-weights", default=None,
+        "--vgg19-weights",
         help="EdgeConnect: VGG19 ImageNet weights file for perceptual and style losses",
-    )  # fmt: skip
-    fit.add_argument("--phase", default="auto", choices=("auto", "edge", "inpaint", "joint"))
+    )
+    fit.add_argument("--phase", choices=("auto", "edge", "inpaint", "joint"))
 
     export = commands.add_parser("export", help="write a run's generator into the models folder")
     export.add_argument("--run", type=Path, required=True)
@@ -122,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     describe = commands.add_parser("describe", help="parameter counts of a network")
-    describe.add_argument("--arch", choices=ARCHITECTURES, required=True)
+    describe.add_argument("--arch", choices=architectures.names(), required=True)
     describe.add_argument(
         "--width", type=int, default=None,
         help="cnum for gated-conv (paper 48), base channels for edgeconnect (paper 64)",
@@ -136,7 +161,7 @@ def _log(message: str) -> None:
 
 
 def _build_dataset(args: argparse.Namespace) -> int:
-    from decensor_app.trainer.dataset import BuildOptions, build_dataset
+    from decensor_app.trainer.dataset import build_dataset
 
     missing = [str(folder) for folder in args.images if not folder.is_dir()]
     if missing:
@@ -148,6 +173,7 @@ def _build_dataset(args: argparse.Namespace) -> int:
             val_fraction=args.val_fraction, test_fraction=args.test_fraction,
             patches_per_megapixel=args.patches_per_megapixel,
             max_patches_per_picture=args.max_patches_per_picture, boxes=args.boxes,
+            holdout_sources=args.holdout_sources,
         ),
         log=_log,
     )  # fmt: skip
@@ -162,8 +188,8 @@ def _fit(args: argparse.Namespace) -> int:
     values["init_from"] = str(args.init_from) if args.init_from else None
     config = FitConfig(**values)
     if args.backend == "jax":
-        if args.arch != "gated-conv":
-            _log("decensor-train: error: --backend jax trains gated-conv only")
+        if "jax" not in architectures.get(args.arch).trainers:
+            _log(f"decensor-train: error: --backend jax does not train {args.arch}")
             return 2
         os.environ["KERAS_BACKEND"] = "jax"
         from decensor_app.trainer.fit_jax import fit

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
 
+from decensor_app import architectures
 from decensor_app.edges import canny_edges
-from decensor_app.engines.classical import block_means_fill, telea_fill
+from decensor_app.engines.base import EngineInput
 from decensor_app.trainer.dataset import split_files
-from decensor_app.trainer.run import FitConfig
+from decensor_app.trainer.run import FitConfig, network_config
 from decensor_app.trainer.synthesis import (
+    Censor,
     CensorStyle,
     MaskKind,
     apply_censor,
@@ -37,28 +40,41 @@ class Batch:
         truth: (B, S, S, 3) in [0, 1], the uncensored patches.
         mask: (B, S, S, 1), 1 = hole.
         censored: (B, S, S, 3) in [0, 1], the censored patches (hole zeroed, mosaic or white).
-        edges: (B, S, S, 1) Canny edges of ``truth`` in {0, 1} (EdgeConnect only, else None).
-        prefill: (B, S, S, 3) in [0, 1], the classical restoration of ``censored`` (Telea for
-            bars, interpolated block means on the true grid for mosaics) for residual
-            generators, else None.
+        inputs: the network's inputs, made by the architecture's encoder from the patches as
+            the engine gets them (:meth:`BatchSource.engine_inputs`).
+        style: the censor style.
+        edges: (B, S, S, 1) Canny edges of ``truth`` in {0, 1} (edge targets of architectures
+            whose spec asks for them, else None).
     """
 
     truth: np.ndarray
     mask: np.ndarray
     censored: np.ndarray
+    inputs: list[np.ndarray]
     style: CensorStyle = "bar"
     edges: np.ndarray | None = None
-    prefill: np.ndarray | None = None
 
-    def gated_conv_input(self) -> np.ndarray:
-        """The gated-conv generator's image input in [-1, 1], as the engine prepares it: the
-        classical restoration in the hole for residual models, the mosaic for mosaic models,
-        else the hole zeroed (0 in [-1, 1] units)."""
-        if self.prefill is not None:
-            return np.where(self.mask > 0, self.prefill, self.truth) * 2.0 - 1.0
-        if self.style == "mosaic":
-            return self.censored * 2.0 - 1.0
-        return (self.truth * 2.0 - 1.0) * (1.0 - self.mask)
+
+@dataclass(frozen=True)
+class Sample:
+    """One training patch: the truth, and the censored patch as the engine would get it."""
+
+    truth: np.ndarray  # SxSx3 uint8
+    censored: np.ndarray  # SxSx3 uint8
+    patch: EngineInput
+
+
+def engine_input(
+    truth: np.ndarray, hole: np.ndarray, censor: Censor
+) -> tuple[np.ndarray, EngineInput]:
+    """(censored SxSx3 uint8, the engine's input) for a patch ``truth`` censored by ``censor``
+    in ``hole`` (SxS bool): the picture with the hole zeroed, and for mosaics the mosaic and
+    its grid, as the pipeline hands them to an engine."""
+    censored = apply_censor(truth, hole, censor)
+    image = np.where(hole[..., None], 0, truth).astype(np.uint8)
+    if censor.style == "mosaic":
+        return censored, EngineInput(image, hole, censored, censor.grid)
+    return censored, EngineInput(image, hole)
 
 
 class BatchSource:
@@ -71,8 +87,8 @@ class BatchSource:
         censor: "bar" (zeroed hole), "mosaic" or "white".
         mask_kind, hole_ratio, block_range: synthesis settings.
         seed: stream seed.
-        with_edges: also compute Canny edges (EdgeConnect).
-        prefill: also compute the classical restoration (residual gated-conv models).
+        architecture: whose encoder makes the network inputs (registry name).
+        config: that network's config (as its manifest records it).
         augment: random crops and left-right flips (off for evaluation).
     """
 
@@ -86,8 +102,8 @@ class BatchSource:
         hole_ratio: tuple[float, float] = (0.05, 0.6),
         block_range: tuple[int, int] = (3, 32),
         seed: int = 0,
-        with_edges: bool = False,
-        prefill: bool = False,
+        architecture: str = "gated-conv",
+        config: Mapping[str, Any] | None = None,
         augment: bool = True,
     ) -> None:
         self.files = split_files(data, split)
@@ -99,8 +115,8 @@ class BatchSource:
         self.hole_ratio = hole_ratio
         self.block_range = block_range
         self.seed = seed
-        self.with_edges = with_edges
-        self.prefill = prefill
+        self.spec = architectures.get(architecture)
+        self.config = dict(config or {})
         self.augment = augment
 
     @classmethod
@@ -110,7 +126,7 @@ class BatchSource:
             Path(config.data), "train", config.size, config.censor,  # type: ignore[arg-type]
             config.mask_kind, (config.hole_min, config.hole_max),  # type: ignore[arg-type]
             (config.block_min, config.block_max), config.seed,
-            with_edges=config.arch == "edgeconnect", prefill=config.prefill,
+            architecture=config.arch, config=network_config(config),
         )  # fmt: skip
 
     def _patch(self, rng: np.random.Generator, path: Path) -> np.ndarray:
@@ -128,36 +144,31 @@ class BatchSource:
             rgb = rgb[:, ::-1]
         return np.ascontiguousarray(rgb)
 
-    def sample(self, rng: np.random.Generator, path: Path) -> tuple[np.ndarray, ...]:
-        """(truth uint8, hole bool, censored uint8, edges float32 or None, prefill uint8 or
-        None) for one patch."""
+    def sample(self, rng: np.random.Generator, path: Path) -> Sample:
+        """One patch of ``path``, masked and censored with ``rng``."""
         truth = self._patch(rng, path)
         hole = sample_mask(rng, self.size, self.size, self.mask_kind, self.hole_ratio)
         censor = sample_censor(rng, self.censor, self.block_range)
-        censored = apply_censor(truth, hole, censor)
-        edges = canny_edges(truth) if self.with_edges else None
-        prefill = None
-        if self.prefill:
-            prefill = (
-                block_means_fill(censored, hole, censor.grid)
-                if censor.style == "mosaic"
-                else telea_fill(censored, hole)
-            )
-        return truth, hole, censored, edges, prefill
+        censored, patch = engine_input(truth, hole, censor)
+        return Sample(truth, censored, patch)
 
-    def batch(self, step: int, batch_size: int) -> Batch:
-        """Batch number ``step`` (a pure function of seed and step)."""
+    def samples(self, step: int, batch_size: int) -> list[Sample]:
+        """The patches of batch number ``step`` (a pure function of seed and step)."""
         rng = np.random.default_rng([self.seed, step])
         picks = rng.integers(0, len(self.files), batch_size)
-        samples = [self.sample(rng, self.files[int(i)]) for i in picks]
-        truth = np.stack([s[0] for s in samples]).astype(np.float32) / 255.0
-        mask = np.stack([s[1] for s in samples]).astype(np.float32)[..., None]
-        censored = np.stack([s[2] for s in samples]).astype(np.float32) / 255.0
-        edges = np.stack([s[3] for s in samples])[..., None] if self.with_edges else None
-        prefill = None
-        if self.prefill:
-            prefill = np.stack([s[4] for s in samples]).astype(np.float32) / 255.0
-        return Batch(truth, mask, censored, self.censor, edges, prefill)
+        return [self.sample(rng, self.files[int(i)]) for i in picks]
+
+    def batch(self, step: int, batch_size: int) -> Batch:
+        """Batch number ``step``: :meth:`samples` through the architecture's encoder."""
+        samples = self.samples(step, batch_size)
+        truth = np.stack([s.truth for s in samples]).astype(np.float32) / 255.0
+        mask = np.stack([s.patch.hole for s in samples]).astype(np.float32)[..., None]
+        censored = np.stack([s.censored for s in samples]).astype(np.float32) / 255.0
+        inputs = self.spec.encode([s.patch for s in samples], self.config)
+        edges = None
+        if self.spec.truth_edges:
+            edges = np.stack([canny_edges(s.truth) for s in samples])[..., None]
+        return Batch(truth, mask, censored, inputs, self.censor, edges)
 
     def stream(
         self, start: int, stop: int, batch_size: int, prefetch: int = 4

@@ -30,11 +30,12 @@ import numpy as np
 from PIL import Image
 
 from decensor_app.engines import Engine, load_engine
-from decensor_app.engines.base import CensorType
+from decensor_app.engines.base import CensorType, EngineInput
 from decensor_app.engines.ensemble import FlipAverage
 from decensor_app.mosaic import MosaicGrid, match_block_means, pixelate, upscale_block_means
+from decensor_app.pipeline.grids import estimated_patch_grid
 from decensor_app.trainer.dataset import split_files
-from decensor_app.trainer.synthesis import Censor, apply_censor, sample_mask
+from decensor_app.trainer.synthesis import Censor, MaskKind, apply_censor, sample_mask
 
 HOLE_BUCKETS = ((0.1, 0.2), (0.2, 0.3), (0.3, 0.4), (0.4, 0.5))
 MOSAIC_BLOCKS = (4, 6, 8, 12, 16, 24)
@@ -108,7 +109,7 @@ def make_cases(files: list[Path], size: int, censor: CensorType, seed: int) -> l
         top, left = (rgb.shape[0] - size) // 2, (rgb.shape[1] - size) // 2
         truth = np.ascontiguousarray(rgb[top : top + size, left : left + size])
         rng = np.random.default_rng([seed, index])
-        kind = "free-form" if index % 2 == 0 else "bars"
+        kind: MaskKind = "free-form" if index % 2 == 0 else "bars"
         if censor == "bar":
             low, high = HOLE_BUCKETS[(index // 2) % len(HOLE_BUCKETS)]
             hole = sample_mask(rng, size, size, kind, (low, high))
@@ -133,25 +134,27 @@ FLIP_AVERAGE_LABEL = "average of 8 flips"
 def engine_method(engine: Engine, censor: CensorType, grids: GridSource = "estimated") -> Method:
     """Run ``engine`` on cases through the engine interface, in batches.
 
-    ``grids`` (mosaics): "estimated" lets the engine estimate the grid from the mosaic, "true"
-    passes the synthesis grid, "none" passes block size 1 (no block structure known).
+    ``grids`` (mosaics): "estimated" resolves the grid from the mosaic as the pipeline does
+    (:func:`~decensor_app.pipeline.grids.estimated_patch_grid`), "true" passes the synthesis
+    grid, "none" passes no grid (no block structure known).
     """
 
-    def grid_of(case: Case) -> MosaicGrid | None:
+    def patch_of(case: Case) -> EngineInput:
+        image = np.where(case.hole[..., None], 0, case.censored).astype(np.uint8)
+        if censor != "mosaic":
+            return EngineInput(image, case.hole)
+        grid = None
         if grids == "true":
-            return case.grid
-        return MosaicGrid(1) if grids == "none" else None
+            grid = case.grid
+        elif grids == "estimated":
+            grid = estimated_patch_grid(case.censored, case.hole)
+        return EngineInput(image, case.hole, case.censored, grid)
 
     def run(cases: list[Case]) -> list[np.ndarray]:
         outputs: list[np.ndarray] = []
         for start in range(0, len(cases), BATCH):
-            chunk = cases[start : start + BATCH]
-            images = [np.where(c.hole[..., None], 0, c.censored).astype(np.uint8) for c in chunk]
-            originals = [c.censored if censor == "mosaic" else None for c in chunk]
             outputs.extend(
-                engine.restore_batch(
-                    images, [c.hole for c in chunk], originals, [grid_of(c) for c in chunk]
-                )
+                engine.restore_batch([patch_of(c) for c in cases[start : start + BATCH]])
             )
         return outputs
 
@@ -220,7 +223,9 @@ def evaluate(
             cv2.INTER_LANCZOS4, consistent=True
         )
         telea = load_engine("telea", "bar")
-        methods["opencv-telea"] = lambda cs: [telea.restore(c.censored, c.hole) for c in cs]
+        methods["opencv-telea"] = lambda cs: [
+            telea.restore(EngineInput(c.censored, c.hole)) for c in cs
+        ]
     per_method: dict[str, dict[str, dict[str, list[float]]]] = {}
     results_by_method: dict[str, list[np.ndarray]] = {}
     for name, method in methods.items():

@@ -8,10 +8,11 @@ import platform
 from pathlib import Path
 from typing import Any
 
+from decensor_app import architectures
 from decensor_app.engines.generators import build_network, write_model
 from decensor_app.engines.manifest import Manifest
 from decensor_app.trainer.dataset import load_manifest
-from decensor_app.trainer.run import GENERATOR_GROUPS, RunDir, network_config
+from decensor_app.trainer.run import RunDir, network_config
 
 #: Gaps between log records longer than this are pauses between sessions, not training.
 PAUSE_SECONDS = 300.0
@@ -46,7 +47,8 @@ def export(
         raise FileNotFoundError(f"{run.path} has no checkpoint to export: train it first")
     settings = network_config(config)
     network = build_network(config.arch, settings, config.size)
-    step = run.restore_checkpoint(checkpoint, {GENERATOR_GROUPS[config.arch]: network.weights})
+    group = architectures.get(config.arch).checkpoint_group
+    step = run.restore_checkpoint(checkpoint, {group: network.weights})
     records = run.read_log()
     init = json.loads(run.init_record.read_text()) if run.init_record.is_file() else None
     earlier_hours = float(init["training"].get("training_hours", 0.0)) if init else 0.0
@@ -97,5 +99,5 @@ def export(
         input_size or config.size,
         description=description or f"{config.arch} {config.censor} model trained {step} steps",
         training=json.loads(json.dumps(training)),
-        default_for=[config.censor] if default else [],  # type: ignore[list-item]
+        default_for=[config.censor] if default else [],
     )

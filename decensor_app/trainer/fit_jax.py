@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 os.environ["KERAS_BACKEND"] = "jax"
@@ -20,7 +21,8 @@ import jax
 import keras
 from keras import ops
 
-from decensor_app.networks.gated_conv import PAPER_WIDTH, build_gated_conv
+from decensor_app import architectures
+from decensor_app.networks.gated_conv import build_gated_conv
 from decensor_app.trainer import losses
 from decensor_app.trainer.data import BatchSource
 from decensor_app.trainer.run import (
@@ -44,7 +46,7 @@ class JaxGatedConvTrainer:
 
     def __init__(self, config: FitConfig) -> None:
         self.config = config
-        self.width = config.width or PAPER_WIDTH
+        self.width = config.width or architectures.get(config.arch).paper_width
         self.generator, self.discriminator = build_gated_conv(
             self.width, config.size, config.discriminator_width, residual=config.prefill
         )
@@ -122,27 +124,25 @@ class JaxGatedConvTrainer:
         writing it back into the Keras variables before every ``on_step`` that checkpoints."""
         state = self._state()
         for step, batch in batches:
-            state, metrics = self._step(
-                state, batch.gated_conv_input(), batch.mask, batch.truth * 2.0 - 1.0
-            )
+            image, mask = batch.inputs
+            state, metrics = self._step(state, image, mask, batch.truth * 2.0 - 1.0)
             self._store(state)
             on_step(step, {k: float(v) for k, v in metrics.items()})
 
 
 def fit(config: FitConfig, log: Callable[[str], None] = print) -> dict[str, float]:
     """Train (or resume) the gated-conv run in ``config.out`` up to ``config.steps``."""
-    if config.arch != "gated-conv":
-        raise ValueError("the JAX backend trains gated-conv only")
-    run = RunDir(config.out)
+    trainer_class = architectures.get(config.arch).trainer_class("jax")
+    run = RunDir(Path(config.out))
     config = run.prepare(config)
     keras.utils.set_random_seed(config.seed)
     policy = _precision(config)
     keras.mixed_precision.set_global_policy(policy)
-    trainer = JaxGatedConvTrainer(config)
+    trainer = trainer_class(config)
     start = run.resume(trainer.groups(), log) or warm_start(run, config, trainer.groups(), log)
     devices = ", ".join(sorted({d.platform for d in jax.devices()}))
     log(
-        f"training gated-conv ({config.censor}) width {trainer.width}, {config.size}px, batch "
+        f"training {config.arch} ({config.censor}) width {trainer.width}, {config.size}px, batch "
         f"{config.batch} on JAX ({devices}), {policy}"
     )
     source = BatchSource.for_training(config)

@@ -13,6 +13,7 @@ import functools
 import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -22,20 +23,21 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from decensor_app import architectures
 from decensor_app.networks.edgeconnect import build_edgeconnect
 from decensor_app.networks.gated_conv import build_gated_conv
 from decensor_app.trainer import losses
 from decensor_app.trainer.data import Batch, BatchSource
 from decensor_app.trainer.run import (
+    STRATEGIES,
     FitConfig,
     ProgressLine,
     RunDir,
     check_finite,
     gan_checkpoint_groups,
+    network_config,
     warm_start,
 )
-
-STRATEGIES = ("auto", "default", "mirrored", "tpu", "multiworker")
 
 
 def choose_strategy(name: str) -> tf.distribute.Strategy:
@@ -100,6 +102,8 @@ class Trainer:
         self.config = config
         self.strategy = strategy
         self.global_batch = config.batch
+        #: the network width trained (the architecture's paper width unless --width)
+        self.width = config.width or architectures.get(config.arch).paper_width
         if config.batch % strategy.num_replicas_in_sync:
             raise ValueError(
                 f"--batch {config.batch} must be divisible by the "
@@ -156,9 +160,6 @@ class GatedConvTrainer(Trainer):
 
     def __init__(self, config: FitConfig, strategy: tf.distribute.Strategy, policy: str) -> None:
         super().__init__(config, strategy, policy)
-        from decensor_app.networks.gated_conv import PAPER_WIDTH
-
-        self.width = config.width or PAPER_WIDTH
         self.generator, self.discriminator = build_gated_conv(
             self.width, config.size, config.discriminator_width, residual=config.prefill
         )
@@ -173,7 +174,8 @@ class GatedConvTrainer(Trainer):
         )
 
     def inputs(self, batch: Batch) -> tuple[np.ndarray, ...]:
-        return (batch.gated_conv_input(), batch.mask, batch.truth * 2.0 - 1.0)
+        image, mask = batch.inputs
+        return (image, mask, batch.truth * 2.0 - 1.0)
 
     def replica_step(self, phase: str, image: Any, mask: Any, truth: Any) -> dict[str, Any]:
         batch = self.global_batch
@@ -209,6 +211,51 @@ class GatedConvTrainer(Trainer):
         return (np.concatenate([image, completed, truth], axis=2) + 1.0) / 2.0
 
 
+class ReconstructionTrainer(Trainer):
+    """One generator trained on the hole's L1 (or L2) alone, no discriminator: for any
+    architecture whose network maps its encoder's inputs to the restored patch in [-1, 1]
+    (its last output, if it has several). A new architecture can name it as its trainer."""
+
+    def __init__(self, config: FitConfig, strategy: tf.distribute.Strategy, policy: str) -> None:
+        super().__init__(config, strategy, policy)
+        spec = architectures.get(config.arch)
+        self.generator = spec.build_inference(network_config(config), config.size)
+        self.g_optimizer = _optimizer(config.learning_rate, 0.9, 0.999, policy)
+        self.g_optimizer.build(self.generator.trainable_variables)
+
+    def groups(self) -> dict[str, list[Any]]:
+        return {"generator": self.generator.weights, "g_optimizer": self.g_optimizer.variables}
+
+    def inputs(self, batch: Batch) -> tuple[np.ndarray, ...]:
+        return (*batch.inputs, batch.mask, batch.truth * 2.0 - 1.0)
+
+    def _restored(self, inputs: tuple[Any, ...], training: bool) -> Any:
+        output = self.generator(list(inputs), training=training)
+        return ops.cast(output[-1] if isinstance(output, (list, tuple)) else output, "float32")
+
+    def replica_step(self, phase: str, *values: Any) -> dict[str, Any]:
+        *inputs, mask, truth = values
+        with tf.GradientTape() as tape:
+            restored = self._restored(tuple(inputs), training=True)
+            if self.config.reconstruction == "l2":
+                per_example = losses.hole_l2(restored, truth, mask)
+            elif self.config.reconstruction == "l1+l2":
+                per_example = losses.hole_l1(restored, truth, mask) + losses.hole_l2(
+                    restored, truth, mask
+                )
+            else:
+                per_example = losses.hole_l1(restored, truth, mask)
+            loss = _average(per_example, self.global_batch)
+        _apply(self.g_optimizer, tape, loss, self.generator.trainable_variables)
+        return {"g_loss": loss}
+
+    def preview(self, batch: Batch) -> np.ndarray:
+        *inputs, mask, truth = (a[:4] for a in self.inputs(batch))
+        restored = np.asarray(self._restored(tuple(inputs), training=False))
+        completed = restored * mask + truth * (1 - mask)
+        return (np.concatenate([truth * (1 - mask), completed, truth], axis=2) + 1.0) / 2.0
+
+
 class EdgeConnectTrainer(Trainer):
     """EdgeConnect's three phases: edge model, inpainting model (on real edges), joint.
 
@@ -219,9 +266,6 @@ class EdgeConnectTrainer(Trainer):
 
     def __init__(self, config: FitConfig, strategy: tf.distribute.Strategy, policy: str) -> None:
         super().__init__(config, strategy, policy)
-        from decensor_app.networks.edgeconnect import PAPER_WIDTH
-
-        self.width = config.width or PAPER_WIDTH
         self.model, self.edge_d, self.inpaint_d = build_edgeconnect(self.width, config.size)
         lr = config.learning_rate
         self.optimizers = {
@@ -252,15 +296,16 @@ class EdgeConnectTrainer(Trainer):
         return ("edge", "inpaint", "joint")[min(step // third, 2)]
 
     def inputs(self, batch: Batch) -> tuple[np.ndarray, ...]:
+        """The encoder's ``image, gray, edges, mask`` (what the engine feeds the model), then
+        the targets: the truth, its gray and its Canny edges."""
         assert batch.edges is not None
-        gray = (batch.truth @ np.array([0.299, 0.587, 0.114], np.float32))[..., None]
-        known = 1.0 - batch.mask
-        image = batch.censored if batch.style == "mosaic" else batch.truth * known
-        return (image, gray, batch.edges, batch.mask, batch.truth)
+        truth_gray = (batch.truth @ np.array([0.299, 0.587, 0.114], np.float32))[..., None]
+        return (*batch.inputs, batch.truth, truth_gray, batch.edges)
 
-    def _edge_losses(self, gray: Any, edges: Any, mask: Any) -> tuple[Any, Any, Any]:
-        known = 1.0 - mask
-        predicted = self.model.edge_generator([gray * known, edges * known, mask], training=True)
+    def _edge_losses(
+        self, gray_in: Any, edges_in: Any, mask: Any, gray: Any, edges: Any
+    ) -> tuple[Any, Any, Any]:
+        predicted = self.model.edge_generator([gray_in, edges_in, mask], training=True)
         predicted = ops.cast(predicted, "float32")
         real_in = ops.concatenate([edges, gray], axis=-1)
         fake_in = ops.concatenate([predicted, gray], axis=-1)
@@ -299,14 +344,22 @@ class EdgeConnectTrainer(Trainer):
         return output, g_loss, d_loss
 
     def replica_step(
-        self, phase: str, image: Any, gray: Any, edges: Any, mask: Any, truth: Any
+        self,
+        phase: str,
+        image: Any,
+        gray_in: Any,
+        edges_in: Any,
+        mask: Any,
+        truth: Any,
+        gray: Any,
+        edges: Any,
     ) -> dict[str, Any]:
         batch = self.global_batch
         opt = self.optimizers
         results: dict[str, Any] = {}
         with tf.GradientTape(persistent=True) as tape:
             if phase in ("edge", "joint"):
-                predicted, e_g, e_d = self._edge_losses(gray, edges, mask)
+                predicted, e_g, e_d = self._edge_losses(gray_in, edges_in, mask, gray, edges)
                 results["edge_g_loss"] = _average(e_g, batch)
                 results["edge_d_loss"] = _average(e_d, batch)
             if phase in ("inpaint", "joint"):
@@ -329,8 +382,8 @@ class EdgeConnectTrainer(Trainer):
         return results
 
     def preview(self, batch: Batch) -> np.ndarray:
-        image, gray, edges, mask, truth = (a[:4] for a in self.inputs(batch))
-        _, restored = self.model([image, gray, edges * (1 - mask), mask], training=False)
+        image, gray_in, edges_in, mask, truth, _, _ = (a[:4] for a in self.inputs(batch))
+        _, restored = self.model([image, gray_in, edges_in, mask], training=False)
         completed = np.asarray(restored) * mask + truth * (1 - mask)
         return np.concatenate([image, completed, truth], axis=2)
 
@@ -344,24 +397,19 @@ def _vgg19_features(weights: str) -> keras.Model:
     return keras.Model(vgg.input, [vgg.get_layer(n).output for n in names])
 
 
-TRAINERS: dict[str, type[Trainer]] = {
-    "gated-conv": GatedConvTrainer,
-    "edgeconnect": EdgeConnectTrainer,
-}
-
-
 def make_trainer(config: FitConfig) -> tuple[Trainer, tf.distribute.Strategy, str]:
     strategy = choose_strategy(config.strategy)
     policy = choose_precision(config, strategy)
     keras.mixed_precision.set_global_policy(policy)
     with strategy.scope():
-        trainer = TRAINERS[config.arch](config, strategy, policy)
+        trainer_class = architectures.get(config.arch).trainer_class("tensorflow")
+        trainer = trainer_class(config, strategy, policy)
     return trainer, strategy, policy
 
 
 def fit(config: FitConfig, log: Callable[[str], None] = print) -> dict[str, float]:
     """Train (or resume) the run in ``config.out`` up to ``config.steps``; returns last losses."""
-    run = RunDir(config.out)
+    run = RunDir(Path(config.out))
     config = run.prepare(config)
     keras.utils.set_random_seed(config.seed)
     trainer, strategy, policy = make_trainer(config)

@@ -9,9 +9,7 @@ machines. Only the newest few are kept.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -19,7 +17,13 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from decensor_app.imaging import write_file_atomically
+
 CHECKPOINT_PATTERN = "ckpt-*.npz"
+
+#: ``tf.distribute`` strategies ``fit --strategy`` takes (fit_tf.choose_strategy builds them);
+#: here, not in fit_tf, so that the command line lists them without importing TensorFlow.
+STRATEGIES = ("auto", "default", "mirrored", "tpu", "multiworker")
 
 
 @dataclass
@@ -76,18 +80,10 @@ class FitConfig:
 
 def network_config(config: FitConfig) -> dict[str, Any]:
     """The inference network's constructor arguments for a run (what its export's manifest
-    records as ``config``)."""
-    if config.arch == "gated-conv":
-        from decensor_app.networks.gated_conv import PAPER_WIDTH
+    records as ``config``): the architecture spec's rule."""
+    from decensor_app import architectures
 
-        return {"cnum": config.width or PAPER_WIDTH, "residual": config.prefill}
-    from decensor_app.networks.edgeconnect import PAPER_WIDTH as EDGE_WIDTH
-
-    return {"width": config.width or EDGE_WIDTH}
-
-
-# Checkpoint group holding the inference network's variables, per architecture.
-GENERATOR_GROUPS = {"gated-conv": "generator", "edgeconnect": "generators"}
+    return architectures.get(config.arch).network_config(config)
 
 
 def warm_start(
@@ -121,7 +117,9 @@ def warm_start(
         network = load_generator(manifest, manifest_path.parent).network
     except EngineError as error:
         raise ValueError(str(error)) from error
-    targets = groups[GENERATOR_GROUPS[config.arch]]
+    from decensor_app import architectures
+
+    targets = groups[architectures.get(config.arch).checkpoint_group]
     for source, target in zip(network.weights, targets, strict=True):
         target.assign(np.asarray(source).astype(np.dtype(target.dtype)))
     step = int(manifest.training.get("steps", 0))
@@ -185,15 +183,14 @@ class RunDir:
 
     def save_checkpoint(self, step: int, groups: dict[str, list[Any]], keep: int) -> Path:
         """Write every variable of ``groups`` (name -> variables) and the step, atomically."""
-        arrays: dict[str, np.ndarray] = {"step": np.array(step)}
+        # Any, not ndarray: NumPy's stubs read savez's **arrays as if one could be allow_pickle.
+        arrays: dict[str, Any] = {"step": np.array(step)}
         for group, variables in groups.items():
             for index, variable in enumerate(variables):
                 arrays[f"{group}/{index:04d}"] = np.array(variable)
         path = self.checkpoints / f"ckpt-{step:08d}.npz"
-        handle, temp = tempfile.mkstemp(dir=self.checkpoints, suffix=".partial")
-        with os.fdopen(handle, "wb") as stream:
-            np.savez(stream, **arrays)
-        os.replace(temp, path)
+        # Streamed into the temporary file: the archive is never built a second time in memory.
+        write_file_atomically(path, lambda stream: np.savez(stream, **arrays))
         for old in sorted(self.checkpoints.glob(CHECKPOINT_PATTERN))[:-keep]:
             old.unlink()
         return path

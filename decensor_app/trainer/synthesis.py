@@ -164,7 +164,8 @@ def apply_censor(rgb: np.ndarray, hole: np.ndarray, censor: Censor) -> np.ndarra
             ok, encoded = cv2.imencode(
                 ".jpg", mosaic[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, censor.jpeg_quality]
             )
-            assert ok
-            mosaic = np.ascontiguousarray(cv2.imdecode(encoded, cv2.IMREAD_COLOR)[..., ::-1])
+            decoded = cv2.imdecode(encoded, cv2.IMREAD_COLOR) if ok else None
+            assert decoded is not None
+            mosaic = np.ascontiguousarray(decoded[..., ::-1])
         censored[hole] = mosaic[hole]
     return censored

@@ -1,0 +1,25 @@
+"""Menu and shortcut actions whose slots are called without Qt's ``checked`` flag."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+
+Shortcut = str | QKeySequence | QKeySequence.StandardKey
+
+
+def make_action(
+    parent: QObject, text: str, shortcut: Shortcut | None, slot: Callable[[], object]
+) -> QAction:
+    """A QAction owned by ``parent`` that calls ``slot()`` when triggered.
+
+    Through a lambda without parameters: ``triggered(bool)`` would hand its checked flag to any
+    slot that accepts an argument (``start(only=False)``).
+    """
+    action = QAction(text, parent)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    action.triggered.connect(lambda: slot())
+    return action

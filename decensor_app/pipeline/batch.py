@@ -1,0 +1,361 @@
+"""The batch loop: every input of a folder through one per-file step, with per-file results,
+progress events and a cancel token. Restoring and ``--detect-only`` are two such steps."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from decensor_app.engines import CENSOR_TYPES, CensorType, Engine, EngineError, load_engine
+from decensor_app.engines import default_model as default_model_for
+from decensor_app.engines.ensemble import FlipAverage
+from decensor_app.folders import DEFAULT_INPUT_DIR, DEFAULT_ORIGINAL_DIR, DEFAULT_OUTPUT_DIR
+from decensor_app.imaging import (
+    DEFAULT_MAX_PIXELS,
+    INPUT_EXTENSIONS,
+    Picture,
+    PictureError,
+    from_uint8,
+    save_picture,
+)
+from decensor_app.masks import paint_green
+from decensor_app.pipeline.core import Cancelled, CancelToken, restore_variations
+from decensor_app.pipeline.files import (
+    ORIGINAL_EXTENSIONS,
+    FileError,
+    discover_inputs,
+    load,
+    output_paths,
+    variation_of,
+)
+from decensor_app.pipeline.results import (
+    BatchReport,
+    FileResult,
+    Progress,
+    ProgressCallback,
+    Status,
+)
+from decensor_app.pipeline.sources import DetectedMosaics, GreenPaint, MaskSource, detected_mask
+from decensor_app.planning import plan_restoration
+
+VARIATION_COUNTS = (1, 2, 4)
+
+
+class UsageError(Exception):
+    """The batch cannot start (bad folder, option or model); nothing was processed."""
+
+
+@dataclass
+class BatchOptions:
+    """Everything a batch needs; defaults are DeepCreamPy's top-level folders."""
+
+    input_dir: Path = DEFAULT_INPUT_DIR
+    original_dir: Path = DEFAULT_ORIGINAL_DIR
+    output_dir: Path = DEFAULT_OUTPUT_DIR
+    censor: CensorType = "bar"
+    model: str | None = None  # None = the default model for the censor type
+    models_dir: Path | None = None
+    variations: int = 1
+    #: Restore each patch in its eight flips and transposes and average the results
+    #: (:class:`~decensor_app.engines.ensemble.FlipAverage`): a little better, 8x the work.
+    average_flips: bool = False
+    overwrite: bool = False
+    strict_green: bool = False
+    max_pixels: int | None = DEFAULT_MAX_PIXELS
+    only: list[str] | None = None  # restrict the batch to these input file names
+    #: Mosaic mode without green paint: detected mosaics are the mask, the picture its own
+    #: original. Inputs may then also be JPEG or WebP.
+    auto_mask: bool = False
+    #: With auto_mask: write the greened pictures for review instead of restoring.
+    detect_only: bool = False
+
+    @property
+    def model_name(self) -> str:
+        return self.model or default_model_for(self.censor, self.models_dir)
+
+    def mask_source(self) -> MaskSource:
+        """Where each input's hole comes from."""
+        if self.auto_mask:
+            return DetectedMosaics()
+        return GreenPaint(self.censor, self.original_dir, self.strict_green)
+
+    @property
+    def input_extensions(self) -> tuple[str, ...]:
+        return ORIGINAL_EXTENSIONS if self.auto_mask else INPUT_EXTENSIONS
+
+
+RegionProgress = Callable[[int, int], None]
+
+
+class FileStep(Protocol):
+    """What the batch does with one input file, writing ``outputs``."""
+
+    @property
+    def variations(self) -> int:
+        """Outputs per input (the variations)."""
+        ...
+
+    def __call__(
+        self,
+        path: Path,
+        outputs: list[Path],
+        on_progress: RegionProgress,
+        cancel: CancelToken | None,
+    ) -> tuple[Status, int, list[dict[str, object]] | None]:
+        """(status, regions, detections or None).
+
+        Raises:
+            FileError: the reason this file cannot be done.
+            Cancelled: the cancel token was set; nothing was written.
+        """
+        ...
+
+
+@dataclass
+class RestoreStep:
+    """Restore an input's hole (from its mask source) with ``engine`` into its outputs."""
+
+    options: BatchOptions
+    engine: Engine
+
+    @property
+    def variations(self) -> int:
+        return self.options.variations
+
+    def __call__(
+        self,
+        path: Path,
+        outputs: list[Path],
+        on_progress: RegionProgress,
+        cancel: CancelToken | None,
+    ) -> tuple[Status, int, list[dict[str, object]] | None]:
+        masked = self.options.mask_source().masked(path, self.options.max_pixels)
+        base, hole, detections = masked.base, masked.hole, masked.detections
+        base_rgb = base.rgb8
+        mosaic = base_rgb if self.options.censor == "mosaic" else None
+        plan = plan_restoration(hole, self.engine.native_size)
+        variations = [variation_of(output, self.options.variations) for output in outputs]
+        restored = restore_variations(
+            base_rgb, hole, plan, self.engine, mosaic, variations,
+            on_region=on_progress, cancel=cancel, known_grids=masked.known_grids,
+        )  # fmt: skip
+        region_count = len(plan.regions)
+        del plan, mosaic, base_rgb, masked  # full-size arrays; encoding big pictures needs it
+        # Written only once every variation is done: a cancel never leaves a partial set.
+        for output_path in outputs:
+            rgb = restored.pop(0)
+            pixels = base.pixels.copy()
+            pixels[hole, :3] = from_uint8(rgb[hole], pixels.dtype)
+            del rgb
+            _save(output_path, Picture(pixels, base.source_mode, base.icc_profile))
+        return "restored", region_count, detections
+
+
+@dataclass
+class DetectStep:
+    """``--detect-only``: write the input with its detected mosaics painted green."""
+
+    options: BatchOptions
+    variations: int = 1  # one greened picture per input
+
+    def __call__(
+        self,
+        path: Path,
+        outputs: list[Path],
+        on_progress: RegionProgress,
+        cancel: CancelToken | None,
+    ) -> tuple[Status, int, list[dict[str, object]] | None]:
+        picture = load(path, self.options.max_pixels)
+        hole, regions, _ = detected_mask(picture.rgb8)
+        _save(outputs[0], paint_green(picture, hole))
+        return "detected", len(regions), regions
+
+
+def _save(path: Path, picture: Picture) -> None:
+    try:
+        save_picture(path, picture)
+    except PictureError as error:
+        raise FileError(str(error)) from error
+
+
+def check_options(options: BatchOptions) -> None:
+    """Refuse a batch that cannot start.
+
+    Raises:
+        UsageError: the reason.
+    """
+    if options.censor not in CENSOR_TYPES:
+        raise UsageError(f"censor type must be one of {', '.join(CENSOR_TYPES)}")
+    if options.variations not in VARIATION_COUNTS:
+        raise UsageError("variations must be 1, 2 or 4")
+    if options.average_flips and options.variations != 1:
+        raise UsageError(
+            "averaging the flips gives one result per picture: use it with 1 variation"
+        )
+    if (options.auto_mask or options.detect_only) and options.censor != "mosaic":
+        raise UsageError("automatic mosaic detection needs --censor mosaic")
+    if not options.input_dir.is_dir():
+        raise UsageError(f"input folder {options.input_dir} does not exist")
+    if options.censor == "mosaic" and not options.auto_mask and not options.original_dir.is_dir():
+        raise UsageError(
+            f"originals folder {options.original_dir} does not exist (mosaic mode needs it)"
+        )
+    try:
+        options.output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(
+            f"cannot create output folder {options.output_dir}: {error.strerror or error}"
+        ) from error
+    if options.output_dir.resolve() == options.input_dir.resolve():
+        raise UsageError("the output folder must not be the input folder (inputs are kept)")
+
+
+def batch_engine(options: BatchOptions, engine: Engine | None = None) -> Engine:
+    """``engine`` (checked to restore the censor type) or the one ``options`` names, wrapped
+    in the flip average when asked.
+
+    Raises:
+        UsageError: the model cannot be loaded or does not restore this censor type.
+    """
+    if engine is None:
+        try:
+            engine = load_engine(options.model_name, options.censor, options.models_dir)
+        except EngineError as error:
+            raise UsageError(str(error)) from error
+    elif not engine.supports(options.censor):
+        raise UsageError(f"model {engine.info.name!r} does not restore {options.censor}")
+    return FlipAverage(engine) if options.average_flips else engine
+
+
+def run_batch(
+    options: BatchOptions,
+    engine: Engine | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
+) -> BatchReport:
+    """Restore every PNG of ``options.input_dir`` into ``options.output_dir`` (or, with
+    ``detect_only``, write each picture with its detected mosaics painted green).
+
+    Args:
+        options: folders, censor type, model, variations...
+        engine: an already loaded engine to use; by default the one ``options`` names.
+        progress: called on every file start, region and file end.
+        cancel: set it to stop after the current region; no partial file is left.
+        on_result: called with each file's result as soon as it is known.
+
+    Returns:
+        The per-file report. Failures are reported in it, never raised.
+
+    Raises:
+        UsageError: the batch cannot start.
+    """
+    check_options(options)
+    step: FileStep
+    if options.detect_only:
+        step, model = DetectStep(options), ""  # nothing is restored: no model to load
+    else:
+        loaded = batch_engine(options, engine)
+        step, model = RestoreStep(options, loaded), loaded.info.name
+    return run_steps(options, step, model, progress, cancel, on_result)
+
+
+def run_steps(
+    options: BatchOptions,
+    step: FileStep,
+    model: str,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
+) -> BatchReport:
+    """The loop of :func:`run_batch`: ``step`` on every input, in name order."""
+    extensions = options.input_extensions
+    entries = list(discover_inputs(options.input_dir, extensions))
+    if options.only is not None:
+        wanted = set(options.only)
+        entries = [(path, is_picture) for path, is_picture in entries if path.name in wanted]
+    report = BatchReport(model=model)
+    count = sum(1 for _, is_picture in entries if is_picture)
+    index = 0  # pictures started so far
+    claimed: set[Path] = set()
+
+    def record(result: FileResult) -> None:
+        report.files.append(result)
+        if on_result is not None:
+            on_result(result)
+
+    for path, is_picture in entries:
+        if not is_picture:
+            kinds = "/".join(extensions)
+            record(FileResult(path, "skipped", error=f"not a picture to restore (only {kinds})"))
+            continue
+        if cancel is not None and cancel.cancelled:
+            report.cancelled = True
+            break
+        if progress is not None:
+            progress(Progress(index, count, path))
+        result = _run_one(path, index, count, options, step, claimed, progress, cancel)
+        record(result)
+        if result.status == "cancelled":
+            report.cancelled = True
+            break
+        index += 1
+        if progress is not None:
+            progress(Progress(index, count, path))
+    return report
+
+
+def _run_one(
+    path: Path,
+    index: int,
+    count: int,
+    options: BatchOptions,
+    step: FileStep,
+    claimed: set[Path],
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+) -> FileResult:
+    started = time.perf_counter()
+    all_outputs = output_paths(path, options.output_dir, step.variations)
+    if claimed.intersection(all_outputs):
+        return FileResult(
+            path,
+            "failed",
+            error=f"another input already writes {all_outputs[0].name}; rename one of them",
+        )
+    claimed.update(all_outputs)
+    todo = all_outputs if options.overwrite else [p for p in all_outputs if not p.exists()]
+    if not todo:
+        return FileResult(
+            path,
+            "skipped",
+            all_outputs,
+            error=f"already restored ({all_outputs[0].name} exists; --overwrite redoes it)",
+        )
+
+    def on_progress(done: int, total: int) -> None:
+        if progress is not None:
+            progress(Progress(index, count, path, done, total))
+
+    def failed(error: str) -> FileResult:
+        return FileResult(path, "failed", error=error, seconds=time.perf_counter() - started)
+
+    try:
+        status, regions, detections = step(path, todo, on_progress, cancel)
+    except FileError as error:
+        return failed(str(error))
+    except Cancelled:
+        return FileResult(
+            path, "cancelled", error="cancelled", seconds=time.perf_counter() - started
+        )
+    except MemoryError:
+        return failed("not enough memory for this picture; close other programs or split it")
+    except Exception as error:  # a bug must not end the batch; it is reported per file
+        return failed(f"unexpected error ({type(error).__name__}: {error}); please report it")
+    return FileResult(
+        path, status, todo, regions=regions, seconds=time.perf_counter() - started,
+        detections=detections,
+    )  # fmt: skip

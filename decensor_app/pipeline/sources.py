@@ -1,0 +1,134 @@
+"""Where a picture's hole comes from: green paint (with the original for mosaics), or
+detected mosaics. One small strategy object per source, chosen once per batch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from decensor_app.engines import CensorType
+from decensor_app.imaging import Picture
+from decensor_app.masks import green_mask, near_green_count
+from decensor_app.pipeline.files import FileError, find_original, load
+from decensor_app.pipeline.grids import KnownGrid
+
+
+@dataclass
+class MaskedPicture:
+    """A picture ready to restore.
+
+    Attributes:
+        base: what is restored and written: the input (bars), or the picture with the mosaic.
+        hole: HxW bool, True = hole.
+        known_grids: detected mosaics' (HxW bool mask, grid), for the grid resolver.
+        detections: JSON records of the detected mosaics (auto-mask), else None.
+    """
+
+    base: Picture
+    hole: np.ndarray
+    known_grids: Sequence[KnownGrid] = ()
+    detections: list[dict[str, object]] | None = field(default=None)
+
+
+class MaskSource(Protocol):
+    """Finds the hole of one input file."""
+
+    def masked(self, input_path: Path, max_pixels: int | None) -> MaskedPicture:
+        """The input's picture and hole.
+
+        Raises:
+            FileError: the reason this file cannot be restored.
+        """
+        ...
+
+
+@dataclass(frozen=True)
+class GreenPaint:
+    """Pure green paint marks the hole; in mosaic mode the original (same base name, in
+    ``original_dir``) holds the mosaic and is what is restored.
+
+    Attributes:
+        censor: "bar" or "mosaic".
+        original_dir: the originals folder (mosaic mode).
+        strict: exact (0,255,0) only, no anti-aliased fringe.
+    """
+
+    censor: CensorType
+    original_dir: Path
+    strict: bool = False
+
+    def masked(self, input_path: Path, max_pixels: int | None) -> MaskedPicture:
+        picture = load(input_path, max_pixels)
+        base = picture
+        if self.censor == "mosaic":
+            original_path = find_original(input_path, self.original_dir)
+            base = load(original_path, max_pixels)
+            if (base.width, base.height) != (picture.width, picture.height):
+                raise FileError(
+                    f"size mismatch: the input is {picture.width}x{picture.height} but its "
+                    f"original {original_path.name} is {base.width}x{base.height}"
+                )
+        hole = green_mask(picture.rgb8, include_fringe=not self.strict)
+        del picture  # the base (or the input itself) is all that is needed from here
+        if not hole.any():
+            raise FileError(no_green_message(base.rgb8, self.censor))
+        if self.censor == "bar" and hole.all():
+            raise FileError(
+                "the whole picture is green: a bar restoration needs some of the picture to "
+                "work from"
+            )
+        return MaskedPicture(base, hole)
+
+
+class DetectedMosaics:
+    """Mosaic mode without paint: the detected mosaics are the hole, the picture its own
+    original, and each detection's grid is known to the resolver."""
+
+    def masked(self, input_path: Path, max_pixels: int | None) -> MaskedPicture:
+        picture = load(input_path, max_pixels)
+        hole, detections, known_grids = detected_mask(picture.rgb8)
+        return MaskedPicture(picture, hole, known_grids, detections)
+
+
+def detected_mask(
+    rgb: np.ndarray,
+) -> tuple[np.ndarray, list[dict[str, object]], list[KnownGrid]]:
+    """Mosaics found in ``rgb`` (HxWx3 uint8): (HxW bool mask, per-region JSON records,
+    per-region (mask, grid)).
+
+    Raises:
+        FileError: no mosaic found.
+    """
+    from decensor_app.detect import detect_mosaics, detection_mask
+
+    regions = detect_mosaics(rgb)
+    if not regions:
+        raise FileError(
+            "no mosaic found: paint it green instead (or check that its blocks are visible)"
+        )
+    return (
+        detection_mask(regions, rgb.shape[:2]),
+        [region.to_json() for region in regions],
+        [(region.mask, region.grid) for region in regions],
+    )
+
+
+def no_green_message(rgb: np.ndarray, censor: CensorType) -> str:
+    """Why a picture without green cannot be restored, and what to do."""
+    message = "no green (0,255,0) pixels found: paint the censored areas pure green"
+    near = near_green_count(rgb)
+    if near:
+        message += (
+            f"; {near:,} pixels are nearly green, which suggests the green was changed by "
+            "colour management or JPEG compression: export as PNG without a colour profile"
+        )
+    if censor == "mosaic":
+        message += (
+            "; in mosaic mode the input is a copy with the mosaic painted green and the "
+            "original (with the mosaic, no green) goes into the originals folder"
+        )
+    return message
