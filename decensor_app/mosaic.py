@@ -86,6 +86,37 @@ def upscale_block_means(rgb: np.ndarray, grid: MosaicGrid, interpolation: int) -
     return np.clip(np.rint(smooth), 0, 255).astype(np.uint8)
 
 
+class _BlockLayout:
+    """Which block each pixel of an HxW patch lies in, and which blocks a consistency step
+    may change (whole blocks at least ``min_coverage`` in the hole)."""
+
+    def __init__(self, hole: np.ndarray, grid: MosaicGrid, min_coverage: float) -> None:
+        height, width = hole.shape
+        block = grid.block
+        rows = (np.arange(height) - grid.offset_y) // block + 1  # 0: the partial block before
+        cols = (np.arange(width) - grid.offset_x) // block + 1
+        self.shape = (int(rows[-1]) + 1, int(cols[-1]) + 1)
+        self.ids = (rows[:, None] * self.shape[1] + cols[None, :]).ravel()
+        self.count = np.bincount(self.ids, minlength=self.shape[0] * self.shape[1])
+        self.in_hole = hole.ravel().astype(np.float64)
+        self.holes = np.bincount(self.ids, weights=self.in_hole, minlength=self.count.size)
+        self.matched = (self.count == block * block) & (self.holes >= min_coverage * self.count)
+
+    def hole_sum(self, values: np.ndarray) -> np.ndarray:
+        return np.bincount(
+            self.ids, weights=values.ravel() * self.in_hole, minlength=self.count.size
+        )
+
+    def known_sum(self, values: np.ndarray) -> np.ndarray:
+        weights = values.ravel().astype(np.float64) * (1 - self.in_hole)
+        return np.bincount(self.ids, weights=weights, minlength=self.count.size)
+
+    def hole_mean(self, values: np.ndarray) -> np.ndarray:
+        """Per block, the mean of ``values`` (HxW) over its hole pixels (NaN without any)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self.hole_sum(values.astype(np.float64)) / self.holes
+
+
 def match_block_means(
     restored: np.ndarray,
     image: np.ndarray,
@@ -115,28 +146,70 @@ def match_block_means(
     """
     if grid.block <= 1 or not hole.any():
         return restored
+    layout = _BlockLayout(hole, grid, min_coverage)
     height, width = hole.shape
-    block = grid.block
-    rows = (np.arange(height) - grid.offset_y) // block + 1  # 0: the partial block before
-    cols = (np.arange(width) - grid.offset_x) // block + 1
-    ids = (rows[:, None] * (cols[-1] + 1) + cols[None, :]).ravel()
-    count = np.bincount(ids)
-    in_hole = hole.ravel().astype(np.float64)
-    holes = np.bincount(ids, weights=in_hole, minlength=count.size)
-    matched = (count == block * block) & (holes >= min_coverage * count)
     result = restored.astype(np.float64)
     for channel in range(3):
-        mosaic = original[..., channel].ravel().astype(np.float64)
-        known = image[..., channel].ravel().astype(np.float64)
-        current = result[..., channel].ravel()
+        colour = layout.hole_mean(original[..., channel])
         with np.errstate(invalid="ignore", divide="ignore"):
-            colour = np.bincount(ids, weights=mosaic * in_hole, minlength=count.size) / holes
-            known_sum = np.bincount(ids, weights=known * (1 - in_hole), minlength=count.size)
-            hole_sum = np.bincount(ids, weights=current * in_hole, minlength=count.size)
-            shift = (colour * count - known_sum - hole_sum) / holes
-        shift = np.where(matched, shift, 0.0)
-        result[..., channel] += (shift[ids] * in_hole).reshape(height, width)
+            known_sum = layout.known_sum(image[..., channel])
+            hole_sum = layout.hole_sum(result[..., channel])
+            shift = (colour * layout.count - known_sum - hole_sum) / layout.holes
+        shift = np.where(layout.matched, shift, 0.0)
+        result[..., channel] += (shift[layout.ids] * layout.in_hole).reshape(height, width)
     return np.clip(np.rint(result), 0, 255).astype(np.uint8)
+
+
+#: Rounds of :func:`back_project` (the error left shrinks geometrically; 8 leave < 1 level).
+BACK_PROJECTION_ROUNDS = 8
+
+
+def back_project(
+    restored: np.ndarray,
+    image: np.ndarray,
+    original: np.ndarray,
+    hole: np.ndarray,
+    grid: MosaicGrid,
+    rounds: int = BACK_PROJECTION_ROUNDS,
+    min_coverage: float = 0.5,
+) -> np.ndarray:
+    """Make a mosaic restoration consistent with the mosaic without drawing the block grid.
+
+    Iterative back-projection (Irani and Peleg): each round measures every block's mean error
+    against the mosaic's colour, interpolates that error field bicubically between block
+    centres and adds it to the hole. The block means converge to the mosaic's like
+    :func:`match_block_means`'s hard per-block shift, but the correction is smooth, so no
+    block edges are drawn again (measured on block-means Lanczos over painted art: the same
+    +0.2 dB, seam 1.1 instead of 2.8).
+
+    Args: as :func:`match_block_means`; ``rounds`` of correction.
+
+    Returns:
+        HxWx3 uint8: ``restored`` with its hole pixels corrected.
+    """
+    if grid.block <= 1 or not hole.any():
+        return restored
+    layout = _BlockLayout(hole, grid, min_coverage)
+    height, width = hole.shape
+    block = grid.block
+    field_size = (layout.shape[1] * block, layout.shape[0] * block)
+    top, left = block - grid.offset_y, block - grid.offset_x  # block 1 starts at the offset
+    result = restored.astype(np.float64)
+    colours = [layout.hole_mean(original[..., c]) for c in range(3)]
+    known = [layout.known_sum(image[..., c]) for c in range(3)]
+    in_hole = hole[..., None]
+    for _ in range(rounds):
+        errors = np.zeros((*layout.shape, 3), np.float32)
+        for channel in range(3):
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean = (known[channel] + layout.hole_sum(result[..., channel])) / layout.count
+                error = np.where(layout.matched, colours[channel] - mean, 0.0)
+            errors[..., channel] = error.reshape(layout.shape)
+        # Block means sit on block centres, as in upscale_block_means.
+        smooth = cv2.resize(errors, field_size, interpolation=cv2.INTER_CUBIC)
+        result += np.where(in_hole, smooth[top : top + height, left : left + width], 0.0)
+        np.clip(result, 0, 255, out=result)
+    return np.rint(result).astype(np.uint8)
 
 
 def _boundary_profile(

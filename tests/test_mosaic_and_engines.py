@@ -8,8 +8,16 @@ import pytest
 
 from decensor_app.engines import EngineError, list_models, load_engine
 from decensor_app.engines.base import EngineInput
-from decensor_app.mosaic import MosaicGrid, estimate_grid, match_block_means, pixelate
+from decensor_app.mosaic import (
+    MosaicGrid,
+    back_project,
+    estimate_grid,
+    match_block_means,
+    pixelate,
+    upscale_block_means,
+)
 from decensor_app.pipeline.grids import estimated_patch_grid
+from decensor_app.trainer.evaluate import psnr, seam
 from tests.conftest import box, scene
 
 
@@ -135,3 +143,43 @@ def test_estimate_grid_finds_mosaics_of_flat_art_where_few_grid_lines_change() -
         mosaic = np.where(hole[..., None], pixelate(art, grid), art)
         assert estimate_grid(mosaic, hole) == grid
     assert estimate_grid(art, hole) is None
+
+
+def _smooth_picture() -> np.ndarray:
+    return cv2.GaussianBlur(scene(192, 160, seed=8), (0, 0), 4)
+
+
+def test_the_seam_is_about_one_on_the_truth_and_far_above_on_a_mosaic_or_a_block_shift() -> None:
+    truth = _smooth_picture()
+    hole = box(160, 192, 20, 16, 150, 120)
+    grid = MosaicGrid(12, 5, 3)
+    assert abs(seam(truth, truth, hole, grid) - 1.0) < 1e-6
+    mosaic = np.where(hole[..., None], pixelate(truth, grid), truth)
+    assert seam(mosaic, truth, hole, grid) > 50
+    # A per-block constant shift (what match_block_means adds) draws the block edges again.
+    ids = ((np.arange(160) - 3) // 12)[:, None] * 100 + ((np.arange(192) - 5) // 12)[None, :]
+    shift = (np.random.default_rng(0).normal(0, 4, ids.max() + 1)[ids])[..., None]
+    shifted = np.clip(truth + shift, 0, 255).astype(np.uint8)
+    assert seam(shifted, truth, hole, grid) > 1.5
+    smooth = upscale_block_means(mosaic, grid, cv2.INTER_LANCZOS4)
+    assert seam(smooth, truth, hole, grid) < 1.3
+
+
+def test_back_projection_makes_a_result_consistent_with_the_mosaic_without_a_seam() -> None:
+    truth = _smooth_picture()
+    hole = box(160, 192, 30, 20, 130, 110)
+    grid = MosaicGrid(8, 3, 6)
+    original = np.where(hole[..., None], pixelate(truth, grid), truth)
+    known = np.where(hole[..., None], 0, original).astype(np.uint8)
+    lanczos = upscale_block_means(original, grid, cv2.INTER_LANCZOS4)
+    projected = back_project(lanczos, known, original, hole, grid)
+    shifted = match_block_means(lanczos, known, original, hole, grid)
+
+    def consistency(result: np.ndarray) -> float:
+        composite = np.where(hole[..., None], result, truth)
+        return float(np.abs(pixelate(composite, grid).astype(float) - original)[hole].mean())
+
+    assert consistency(projected) < 0.35 * consistency(lanczos)
+    assert psnr(projected, truth, hole) > psnr(lanczos, truth, hole)
+    assert seam(projected, truth, hole, grid) < seam(shifted, truth, hole, grid)
+    assert np.array_equal(projected[~hole], lanczos[~hole])

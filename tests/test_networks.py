@@ -35,6 +35,7 @@ def _batch(size: int = SIZE, count: int = 2, seed: int = 0) -> tuple[np.ndarray,
     return image * (1 - mask), mask
 
 
+@pytest.mark.slow
 def test_parameter_counts_at_paper_width_are_within_three_percent_of_the_papers() -> None:
     gated = describe("gated-conv")["parameters"]
     edge = describe("edgeconnect")["parameters"]
@@ -44,6 +45,7 @@ def test_parameter_counts_at_paper_width_are_within_three_percent_of_the_papers(
     assert edge["inpaint_generator"] == pytest.approx(10.8e6, rel=0.03)
 
 
+@pytest.mark.slow
 def test_describe_command_prints_the_counts_as_json() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "decensor_app.trainer", "describe", "--arch", "edgeconnect",
@@ -70,6 +72,7 @@ def test_gated_conv_shapes_and_value_ranges() -> None:
     assert scores.shape == (2, SIZE // 64, SIZE // 64, 32)
 
 
+@pytest.mark.slow
 def test_edgeconnect_shapes_and_value_ranges() -> None:
     model, edge_d, inpaint_d = build_edgeconnect(8, SIZE)
     image, mask = _batch()
@@ -103,6 +106,7 @@ def _assert_every_weight_gets_gradient(model: keras.Model, loss_fn) -> None:
     assert not starved, f"no gradient reaches {starved}"
 
 
+@pytest.mark.slow
 def test_gradients_reach_every_trainable_weight() -> None:
     generator, discriminator = build_gated_conv(8, SIZE, discriminator_width=8)
     image, mask = _batch()
@@ -144,6 +148,7 @@ def test_gated_activation_has_finite_gradients_for_large_inputs() -> None:
     assert all(np.isfinite(np.asarray(g)).all() for g in gradients)
 
 
+@pytest.mark.slow
 def test_spectral_norm_of_each_normalised_kernel_is_one_after_power_iterations() -> None:
     keras.utils.set_random_seed(3)
     _, discriminator = build_gated_conv(8, SIZE, discriminator_width=8)
@@ -213,6 +218,7 @@ def test_a_residual_generator_starts_at_its_input_and_learns_corrections() -> No
     assert GatedConvGenerator.from_config(generator.get_config()).residual
 
 
+@pytest.mark.slow
 def test_save_and_load_round_trip_gives_identical_outputs(tmp_path: Path) -> None:
     keras.utils.set_random_seed(1)
     image, mask = _batch()
@@ -235,6 +241,7 @@ def test_save_and_load_round_trip_gives_identical_outputs(tmp_path: Path) -> Non
     assert np.array_equal(np.asarray(fresh([rgb, gray, gray * 0, mask])[1]), np.asarray(expected))
 
 
+@pytest.mark.slow  # about 90 s of training on 2 cores
 def test_a_small_generator_overfits_one_batch() -> None:
     """Proof the network can learn: 300 steps on one batch halve its L1 error."""
     import cv2
@@ -291,6 +298,7 @@ print("jax forward ok")
 """
 
 
+@pytest.mark.slow  # a fresh process on Keras' JAX backend (about 150 s)
 def test_both_generators_run_forward_on_the_jax_backend() -> None:
     pytest.importorskip("jax")
     env = {**os.environ, "KERAS_BACKEND": "jax"}

@@ -65,6 +65,7 @@ def test_list_models_marks_the_shipped_defaults() -> None:
     assert rows[MOSAIC]["default_for"] == ["mosaic"]
 
 
+@pytest.mark.slow
 def test_the_shipped_bar_model_restores_a_drawn_picture_at_least_as_well_as_telea() -> None:
     """A drawn scene is far from the training art; the model must not fall behind its
     starting point (Telea) there either (measured: 32.34 against 32.14 dB)."""
@@ -77,6 +78,7 @@ def test_the_shipped_bar_model_restores_a_drawn_picture_at_least_as_well_as_tele
     assert psnr(ours, picture, hole) >= psnr(telea, picture, hole) - 0.1
 
 
+@pytest.mark.slow
 def test_the_shipped_mosaic_model_restores_a_mosaic_better_than_lanczos() -> None:
     """Measured: 31.76 dB against 31.22 (Lanczos on the block means) and 29.42 (the mosaic)."""
     picture = scene(320, 240, seed=12)
@@ -89,6 +91,7 @@ def test_the_shipped_mosaic_model_restores_a_mosaic_better_than_lanczos() -> Non
     assert psnr(ours, picture, hole) > psnr(lanczos, picture, hole) + 0.2
 
 
+@pytest.mark.slow
 def test_the_flip_average_is_symmetric_where_the_model_is_not() -> None:
     """Every orientation of a patch gives the same flip average (the mean of the same eight
     guesses), within each pixel's range of those guesses; a single guess depends on it."""

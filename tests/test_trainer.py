@@ -1,21 +1,35 @@
-"""The trainer: dataset splits, synthesis, distribution, resume, export, evaluation, the CLI."""
+"""The trainer: dataset splits, synthesis, distribution, resume, export, evaluation, the CLI.
+
+Most tests run ``decensor-train`` in this process (``cli.main``: its parsing, exit status and
+messages) on one dataset and one tiny run trained once per module, copied where a test changes
+it; importing TensorFlow and tracing a fresh training step in a new process per command used to
+take most of the suite's time. The tests marked ``slow`` are the ones that need a process
+boundary: a SIGKILL, two logical CPU devices set before TensorFlow starts, and the command
+chain as a user runs it.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from decensor_app.engines.base import EngineInput
 from decensor_app.engines.classical import telea_fill
 from decensor_app.mosaic import MosaicGrid
+from decensor_app.trainer.cli import main as train_main
 from decensor_app.trainer.data import BatchSource
 from decensor_app.trainer.dataset import BuildOptions, build_dataset, load_manifest
 from decensor_app.trainer.evaluate import psnr, scores, ssim_map
@@ -45,14 +59,47 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _train(data: Path, out: Path, *extra: str, steps: int = 4) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "decensor_app.trainer", "fit", "--arch", "gated-conv",
-         "--censor", "bar", "--data", str(data), "--out", str(out), "--steps", str(steps),
-         "--batch", "4", "--size", str(PATCH), "--width", "8", "--checkpoint-every", "2",
-         "--log-every", "1", "--image-every", "2", "--strategy", "default", *extra],
-        capture_output=True, text=True, timeout=600, cwd=REPO,
-    )  # fmt: skip
+@dataclass
+class Ran:
+    """What a ``decensor-train`` command left: its exit status and what it wrote to stderr."""
+
+    returncode: int
+    stderr: str
+
+
+def _train_cli(*args: str) -> Ran:
+    """``decensor-train ARGS`` run in this process."""
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        code = train_main(list(args))
+    return Ran(code, stderr.getvalue())
+
+
+def _fit_args(data: Path, out: Path, *extra: str, steps: int) -> list[str]:
+    """``fit`` arguments of a tiny gated-conv bar run; later ``extra`` flags override these."""
+    return ["fit", "--arch", "gated-conv", "--censor", "bar", "--data", str(data), "--out",
+            str(out), "--steps", str(steps), "--batch", "4", "--size", str(PATCH), "--width",
+            "8", "--checkpoint-every", "2", "--log-every", "1", "--image-every", "2",
+            "--strategy", "default", *extra]  # fmt: skip
+
+
+def _train(data: Path, out: Path, *extra: str, steps: int = 4) -> Ran:
+    return _train_cli(*_fit_args(data, out, *extra, steps=steps))
+
+
+@pytest.fixture(scope="module")
+def trained(dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A run of ``_train`` defaults trained to step 2; tests copy it (``_run_copy``)."""
+    run = tmp_path_factory.mktemp("trained") / "run"
+    result = _train(dataset, run, steps=2)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return run
+
+
+def _run_copy(trained: Path, destination: Path) -> Path:
+    """A copy of the module's trained run at ``destination``, for a test to resume or export."""
+    shutil.copytree(trained, destination)
+    return destination
 
 
 def _losses(run: Path) -> dict[int, float]:
@@ -177,20 +224,21 @@ def test_batches_are_a_pure_function_of_seed_and_step(dataset: Path) -> None:
 
 
 def test_prefilled_batches_hold_the_classical_restoration_in_the_hole(dataset: Path) -> None:
-    bar = BatchSource(dataset, "train", PATCH, "bar", seed=2, prefill=True).batch(0, 3)
-    assert bar.prefill is not None
-    image = bar.gated_conv_input()
+    residual = {"cnum": 8, "residual": True}
+    bar = BatchSource(dataset, "train", PATCH, "bar", seed=2, config=residual).batch(0, 3)
+    image = bar.inputs[0]
     hole = bar.mask[..., 0] > 0
     for index in range(3):
         censored = np.rint(bar.censored[index] * 255).astype(np.uint8)
         telea = telea_fill(censored, hole[index]).astype(np.float32) / 127.5 - 1
         assert np.allclose(image[index][hole[index]], telea[hole[index]], atol=1e-5)
         truth = bar.truth[index] * 2 - 1
-        assert np.allclose(image[index][~hole[index]], truth[~hole[index]])
-    mosaic = BatchSource(dataset, "train", PATCH, "mosaic", seed=2, prefill=True).batch(0, 8)
+        assert np.allclose(image[index][~hole[index]], truth[~hole[index]], atol=1e-5)
+    mosaic = BatchSource(dataset, "train", PATCH, "mosaic", seed=2, config=residual).batch(0, 8)
     holes = mosaic.mask[..., 0] > 0
     # Interpolating the block means on the true grid comes closer to the truth than the mosaic.
-    prefill_error = np.abs(mosaic.prefill - mosaic.truth)[holes].mean()
+    prefill = (mosaic.inputs[0] + 1.0) / 2.0
+    prefill_error = np.abs(prefill - mosaic.truth)[holes].mean()
     mosaic_error = np.abs(mosaic.censored - mosaic.truth)[holes].mean()
     assert prefill_error < mosaic_error
 
@@ -231,6 +279,7 @@ print("same", json.dumps(l1), worst)
 """
 
 
+@pytest.mark.slow  # two logical CPU devices must be set up before TensorFlow starts
 def test_mirrored_over_two_devices_equals_one_device_on_the_same_global_batch(
     dataset: Path,
 ) -> None:
@@ -242,13 +291,12 @@ def test_mirrored_over_two_devices_equals_one_device_on_the_same_global_batch(
     assert "same" in result.stdout
 
 
+@pytest.mark.slow  # a real process killed mid-run
 def test_a_killed_run_resumes_its_step_count_and_loss_curve(dataset: Path, tmp_path: Path) -> None:
     reference = _train(dataset, tmp_path / "reference", steps=6)
     assert reference.returncode == 0, reference.stderr[-2000:]
-    command = [sys.executable, "-m", "decensor_app.trainer", "fit", "--arch", "gated-conv",
-               "--censor", "bar", "--data", str(dataset), "--out", str(tmp_path / "killed"),
-               "--steps", "6", "--batch", "4", "--size", str(PATCH), "--width", "8",
-               "--checkpoint-every", "2", "--log-every", "1", "--strategy", "default"]  # fmt: skip
+    argv = _fit_args(dataset, tmp_path / "killed", "--image-every", "500", steps=6)
+    command = [sys.executable, "-m", "decensor_app.trainer", *argv]
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     first_checkpoint = tmp_path / "killed" / "checkpoints" / "ckpt-00000002.npz"
     deadline = time.monotonic() + 300
@@ -270,8 +318,13 @@ def test_a_killed_run_resumes_its_step_count_and_loss_curve(dataset: Path, tmp_p
     ]  # fmt: skip
 
 
-def test_a_run_resumes_with_a_new_learning_rate(dataset: Path, tmp_path: Path) -> None:
-    assert _train(dataset, tmp_path / "run", "--learning-rate", "1e-4", steps=2).returncode == 0
+@pytest.mark.slow
+def test_a_run_resumes_with_a_new_learning_rate(
+    dataset: Path, trained: Path, tmp_path: Path
+) -> None:
+    # The module's run was trained to step 2 at the default --learning-rate, 1e-4.
+    assert json.loads((trained / "config.json").read_text())["learning_rate"] == 1e-4
+    _run_copy(trained, tmp_path / "run")
     resumed = _train(dataset, tmp_path / "run", "--learning-rate", "5e-4", steps=4)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     with np.load(tmp_path / "run" / "checkpoints" / "ckpt-00000004.npz") as archive:
@@ -280,6 +333,7 @@ def test_a_run_resumes_with_a_new_learning_rate(dataset: Path, tmp_path: Path) -
         assert float(archive["d_optimizer/0001"]) == pytest.approx(5e-4)
 
 
+@pytest.mark.slow
 def test_a_run_resumes_on_larger_crops_and_another_batch(dataset: Path, tmp_path: Path) -> None:
     assert _train(dataset, tmp_path / "run", "--size", "32", steps=2).returncode == 0
     resumed = _train(dataset, tmp_path / "run", "--batch", "2", steps=4)
@@ -290,13 +344,16 @@ def test_a_run_resumes_on_larger_crops_and_another_batch(dataset: Path, tmp_path
     assert sorted(_losses(tmp_path / "run")) == [1, 2, 3, 4]
 
 
-def test_a_run_cannot_be_resumed_with_other_fixed_settings(dataset: Path, tmp_path: Path) -> None:
-    assert _train(dataset, tmp_path / "run", steps=2).returncode == 0
+def test_a_run_cannot_be_resumed_with_other_fixed_settings(
+    dataset: Path, trained: Path, tmp_path: Path
+) -> None:
+    _run_copy(trained, tmp_path / "run")
     other = _train(dataset, tmp_path / "run", "--seed", "9", steps=4)
     assert other.returncode == 1
     assert "was started with seed=0" in other.stderr
 
 
+@pytest.mark.slow  # three runs traced and trained, two exports (about a minute)
 def test_a_new_run_warm_started_from_an_export_continues_its_generator(
     dataset: Path, tmp_path: Path
 ) -> None:
@@ -325,12 +382,16 @@ def test_a_new_run_warm_started_from_an_export_continues_its_generator(
     assert "{'cnum': 8, 'residual': False}" in other.stderr and "pick matching" in other.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("prefill", [False, True], ids=["paper", "residual"])
 def test_export_then_the_app_gives_the_trained_models_output(
-    dataset: Path, tmp_path: Path, prefill: bool
+    dataset: Path, trained: Path, tmp_path: Path, prefill: bool
 ) -> None:
-    extra = ("--prefill", "--discriminator-width", "8") if prefill else ()
-    assert _train(dataset, tmp_path / "run", *extra, steps=2).returncode == 0
+    if prefill:
+        extra = ("--prefill", "--discriminator-width", "8")
+        assert _train(dataset, tmp_path / "run", *extra, steps=2).returncode == 0
+    else:
+        _run_copy(trained, tmp_path / "run")
     from decensor_app.engines import load_engine
     from decensor_app.networks.gated_conv import GatedConvGenerator
     from decensor_app.trainer.export import export
@@ -358,17 +419,16 @@ def test_export_then_the_app_gives_the_trained_models_output(
     _, refined = trained([x[None], hole[None, ..., None].astype(np.float32)])
     expected = np.clip(np.rint((np.asarray(refined[0]) + 1) * 127.5), 0, 255)
     engine = load_engine("exported", "bar", tmp_path / "models")
-    restored = engine.restore(blanked, hole)
+    restored = engine.restore(EngineInput(blanked, hole))
     assert np.abs(restored.astype(int) - expected).max() <= 1
 
 
+@pytest.mark.slow
 def test_edgeconnect_trains_through_its_three_phases(dataset: Path, tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "decensor_app.trainer", "fit", "--arch", "edgeconnect",
-         "--censor", "bar", "--data", str(dataset), "--out", str(tmp_path / "edge"),
-         "--steps", "3", "--batch", "2", "--size", str(PATCH), "--width", "8",
-         "--log-every", "1", "--strategy", "default"],
-        capture_output=True, text=True, timeout=600, cwd=REPO,
+    result = _train_cli(
+        "fit", "--arch", "edgeconnect", "--censor", "bar", "--data", str(dataset),
+        "--out", str(tmp_path / "edge"), "--steps", "3", "--batch", "2", "--size", str(PATCH),
+        "--width", "8", "--log-every", "1", "--strategy", "default",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     records = [json.loads(x) for x in (tmp_path / "edge" / "log.jsonl").read_text().splitlines()]
@@ -428,6 +488,7 @@ def test_training_time_leaves_out_pauses_between_sessions() -> None:
     assert training_seconds(records, 60) == 40.0
 
 
+@pytest.mark.slow  # the commands as a user runs them, one process each
 def test_build_fit_resume_export_evaluate_chain_from_the_command_line(tmp_path: Path) -> None:
     pictures = _pictures(tmp_path / "pictures", 36, seed=100)
 
@@ -472,6 +533,7 @@ def test_build_fit_resume_export_evaluate_chain_from_the_command_line(tmp_path: 
     assert (tmp_path / "models" / "chain.json").read_text() == manifest
 
 
+@pytest.mark.slow
 def test_evaluate_scores_a_mosaic_model_with_estimated_true_and_no_grid(
     dataset: Path, tmp_path: Path
 ) -> None:
@@ -505,6 +567,7 @@ def test_missing_dataset_is_a_clear_error(tmp_path: Path) -> None:
     assert os.path.exists(tmp_path / "run" / "config.json")
 
 
+@pytest.mark.slow
 def test_perceptual_and_style_losses_run_when_a_vgg19_weights_file_is_given(
     dataset: Path, tmp_path: Path
 ) -> None:
@@ -514,13 +577,11 @@ def test_perceptual_and_style_losses_run_when_a_vgg19_weights_file_is_given(
 
     weights = tmp_path / "vgg19.weights.h5"
     keras.applications.VGG19(include_top=False, weights=None).save_weights(weights)
-    result = subprocess.run(
-        [sys.executable, "-m", "decensor_app.trainer", "fit", "--arch", "edgeconnect",
-         "--censor", "bar", "--data", str(dataset), "--out", str(tmp_path / "run"),
-         "--steps", "1", "--batch", "2", "--size", str(PATCH), "--width", "8",
-         "--phase", "inpaint", "--log-every", "1", "--strategy", "default",
-         "--vgg19-weights", str(weights)],
-        capture_output=True, text=True, timeout=600, cwd=REPO,
+    result = _train_cli(
+        "fit", "--arch", "edgeconnect", "--censor", "bar", "--data", str(dataset),
+        "--out", str(tmp_path / "run"), "--steps", "1", "--batch", "2", "--size", str(PATCH),
+        "--width", "8", "--phase", "inpaint", "--log-every", "1", "--strategy", "default",
+        "--vgg19-weights", str(weights),
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     record = json.loads((tmp_path / "run" / "log.jsonl").read_text().splitlines()[0])

@@ -17,6 +17,7 @@ from decensor_app.architectures.spec import (
     ArchitectureSpec,
     ConfigField,
     NetworkConfig,
+    consistent_with_mosaics,
     stack_patches,
     to_uint8,
 )
@@ -59,12 +60,7 @@ def decode(outputs: Any, patches: Sequence[EngineInput], config: NetworkConfig) 
     (each block's mean is its colour: a projection that only brings it closer to the truth)."""
     _, refined = outputs
     restored = to_uint8(refined, -1.0, 1.0)
-    return [
-        output
-        if patch.original is None or patch.grid is None
-        else match_block_means(output, patch.image, patch.original, patch.hole, patch.grid)
-        for output, patch in zip(restored, patches, strict=True)
-    ]
+    return consistent_with_mosaics(restored, patches, match_block_means)
 
 
 def network_config(config: FitConfig) -> dict[str, Any]:

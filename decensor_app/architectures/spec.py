@@ -124,3 +124,21 @@ def to_uint8(values: Any, low: float, high: float) -> np.ndarray:
     """Network output in [low, high] -> uint8 (rounded, clipped)."""
     scaled = (np.asarray(values, np.float32) - low) * (255.0 / (high - low))
     return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+
+
+#: (restored, known image, mosaic original, hole, grid) -> restored made consistent with the
+#: mosaic (:func:`~decensor_app.mosaic.match_block_means`, :func:`~decensor_app.mosaic.back_project`).
+Projection = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Any], np.ndarray]
+
+
+def consistent_with_mosaics(
+    restored: np.ndarray, patches: Sequence[EngineInput], project: Projection
+) -> list[np.ndarray]:
+    """Each restored patch (``restored``: NxHxWx3 uint8) made consistent with its mosaic by ``project``, where
+    the patch is a mosaic with a known grid; others as they are."""
+    return [
+        output
+        if patch.original is None or patch.grid is None
+        else project(output, patch.image, patch.original, patch.hole, patch.grid)
+        for output, patch in zip(restored, patches, strict=True)
+    ]

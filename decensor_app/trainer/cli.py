@@ -1,4 +1,4 @@
-"""The ``decensor-train`` command: build-dataset, fit, export, evaluate, describe.
+"""The ``decensor-train`` command: build-dataset, fit, export, evaluate, benchmark, describe.
 
 Exit status: 0 success, 1 failure (e.g. a missing dataset or checkpoint), 2 usage errors.
 """
@@ -9,6 +9,7 @@ import argparse
 import dataclasses
 import json
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -114,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--block-min", type=int)
     fit.add_argument("--block-max", type=int)
     fit.add_argument(
+        "--wild-mosaics", action="store_true",
+        help="mosaics as found in the wild too: JPEG 60-95, centre-pixel and half-size mosaics",
+    )  # fmt: skip
+    fit.add_argument(
         "--vgg19-weights",
         help="EdgeConnect: VGG19 ImageNet weights file for perceptual and style losses",
     )
@@ -145,6 +150,29 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also score the model as `decensor --average-flips` runs it (8x its time)",
     )
+
+    bench = commands.add_parser(
+        "benchmark", help="whole pictures through the app's pipeline, against the baselines"
+    )
+    bench.add_argument(
+        "--pictures", type=Path, nargs="+", required=True, help="folders of clean pictures"
+    )
+    bench.add_argument("--censor", choices=("bar", "mosaic"), default="bar")
+    bench.add_argument(
+        "--model", dest="models", action="append", default=None, metavar="NAME",
+        help="model to measure (repeatable; default: the censor type's default model)",
+    )  # fmt: skip
+    bench.add_argument("--models-dir", type=Path, default=None)
+    bench.add_argument(
+        "--cases", type=int, default=None, help="pictures to censor (default: each once)"
+    )
+    bench.add_argument("--seed", type=int, default=1234)
+    bench.add_argument("--json", type=Path, required=True, help="report file (.json and .md)")
+    bench.add_argument("--grid", type=Path, required=True, help="picture grid (PNG)")
+    bench.add_argument(
+        "--work-dir", type=Path, default=None,
+        help="write the censored folders and every method's outputs here and keep them",
+    )  # fmt: skip
 
     describe = commands.add_parser("describe", help="parameter counts of a network")
     describe.add_argument("--arch", choices=architectures.names(), required=True)
@@ -225,6 +253,40 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _benchmark(args: argparse.Namespace) -> int:
+    from decensor_app.engines import EngineError
+    from decensor_app.trainer.benchmark import benchmark, to_markdown, write_benchmark_report
+    from decensor_app.trainer.evaluate import check_report_path
+
+    missing = [str(folder) for folder in args.pictures if not folder.is_dir()]
+    if missing:
+        _log(f"decensor-train: error: not a folder: {', '.join(missing)}")
+        return 2
+    if args.cases is not None and args.cases <= 0:
+        _log("decensor-train: error: --cases must be positive")
+        return 2
+    check_report_path(args.json)  # before the benchmark, not after it
+    try:
+        report = benchmark(
+            args.pictures, args.censor, args.models or (), args.models_dir, args.cases,
+            args.seed, args.grid, args.work_dir, log=_log,
+        )  # fmt: skip
+    except EngineError as error:  # unknown model, or one that does not restore this censor
+        _log(f"decensor-train: error: {error}")
+        return 2
+    report["command"] = shlex.join(
+        ["decensor-train", "benchmark", "--pictures", *map(str, args.pictures)]
+        + ["--censor", args.censor, "--seed", str(args.seed)]
+        + (["--cases", str(args.cases)] if args.cases is not None else [])
+        + (["--models-dir", str(args.models_dir)] if args.models_dir is not None else [])
+        + [option for model in args.models or () for option in ("--model", model)]
+        + ["--json", str(args.json), "--grid", str(args.grid)]
+    )
+    write_benchmark_report(report, args.json)
+    print(to_markdown(report))
+    return 0
+
+
 def _describe(args: argparse.Namespace) -> int:
     from decensor_app.trainer.describe import describe
 
@@ -248,6 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "fit": _fit,
         "export": _export,
         "evaluate": _evaluate,
+        "benchmark": _benchmark,
         "describe": _describe,
     }
     try:

@@ -90,6 +90,7 @@ class BatchSource:
         architecture: whose encoder makes the network inputs (registry name).
         config: that network's config (as its manifest records it).
         augment: random crops and left-right flips (off for evaluation).
+        wild_mosaics: also mosaics as found in the wild (:func:`sample_censor`'s ``wild``).
     """
 
     def __init__(
@@ -105,6 +106,7 @@ class BatchSource:
         architecture: str = "gated-conv",
         config: Mapping[str, Any] | None = None,
         augment: bool = True,
+        wild_mosaics: bool = False,
     ) -> None:
         self.files = split_files(data, split)
         if not self.files:
@@ -118,6 +120,7 @@ class BatchSource:
         self.spec = architectures.get(architecture)
         self.config = dict(config or {})
         self.augment = augment
+        self.wild_mosaics = wild_mosaics
 
     @classmethod
     def for_training(cls, config: FitConfig) -> BatchSource:
@@ -127,6 +130,7 @@ class BatchSource:
             config.mask_kind, (config.hole_min, config.hole_max),  # type: ignore[arg-type]
             (config.block_min, config.block_max), config.seed,
             architecture=config.arch, config=network_config(config),
+            wild_mosaics=config.wild_mosaics,
         )  # fmt: skip
 
     def _patch(self, rng: np.random.Generator, path: Path) -> np.ndarray:
@@ -148,7 +152,7 @@ class BatchSource:
         """One patch of ``path``, masked and censored with ``rng``."""
         truth = self._patch(rng, path)
         hole = sample_mask(rng, self.size, self.size, self.mask_kind, self.hole_ratio)
-        censor = sample_censor(rng, self.censor, self.block_range)
+        censor = sample_censor(rng, self.censor, self.block_range, wild=self.wild_mosaics)
         censored, patch = engine_input(truth, hole, censor)
         return Sample(truth, censored, patch)
 

@@ -10,10 +10,20 @@ composites of several never leak from training into test::
     DATA/train/000123_02.png
     DATA/val/...
     DATA/test/...
+    DATA/holdout/000456.png whole pictures of held-out sources (``--holdout-source``)
+
+Sources named in ``holdout_sources`` are held out whole: none of their pictures reaches
+train / val / test; each is written whole (long side at most ``HOLDOUT_LONG_SIDE``, never
+upscaled) to ``holdout/`` for the whole-picture benchmark, and listed with its source and
+licence under the manifest's ``holdout``. Near-duplicates are removed across all splits, so a
+held-out picture never reappears in training as a copy either.
 
 The manifest and PNGs need nothing but Python and an image library to read, so a JAX-backend
 run on a machine without TensorFlow reads them the same way. A folder may hold a
-``source.json`` (``{"source": ..., "licence": ...}``) recorded for each of its pictures.
+``source.json`` (``{"source": ..., "licence": ...}``) recorded for each of its pictures; a
+``members.json`` entry's ``"licence"`` overrides it for that picture. A source is named, for
+``holdout_sources``, by its ``source.json`` ``"source"`` or ``"name"`` or by the name of the
+folder holding that file (the given folder's name when there is none).
 """
 
 from __future__ import annotations
@@ -25,15 +35,19 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
 from PIL import Image
 
-from decensor_app.imaging import PictureError, load_picture
+from decensor_app.imaging import PICTURE_EXTENSIONS, PictureError, load_picture
 
-PICTURE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp")
 SPLITS = ("train", "val", "test")
+#: The split of held-out sources' whole pictures (not one of SPLITS: nothing trains on it).
+HOLDOUT = "holdout"
+#: Long side, in pixels, that held-out pictures are shrunk to when larger.
+HOLDOUT_LONG_SIDE = 1024
 MANIFEST = "manifest.json"
 #: Largest mean absolute difference between colour channels still called grayscale.
 GRAYSCALE_TOLERANCE = 3.0
@@ -53,6 +67,8 @@ class BuildOptions:
     max_patches_per_picture: int = 16
     boxes: Path | None = None  # JSON {picture path or name: [[x, y, w, h], ...]}
     svg_size: int = 768
+    #: Sources held out whole (see the module docstring): their pictures go to ``holdout/``.
+    holdout_sources: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -68,7 +84,7 @@ class SourceRecord:
     patches: list[str] = field(default_factory=list)
 
 
-def _difference_hash(rgb: np.ndarray) -> int:
+def difference_hash(rgb: np.ndarray) -> int:
     """64-bit dHash: is each pixel of a 9x8 grayscale thumbnail brighter than its neighbour."""
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     small = cv2.resize(gray, (9, 8), interpolation=cv2.INTER_AREA).astype(np.int16)
@@ -135,37 +151,84 @@ def _walk(folders: list[Path], with_svg: bool) -> Iterator[tuple[Path, Path]]:
                 yield folder, path
 
 
-def _source_info(folder: Path, path: Path) -> tuple[str, str]:
-    """(source, licence) from the nearest source.json between the picture and ``folder``."""
+def _read_json_object(path: Path) -> dict[str, Any]:
+    """A JSON file holding an object; ValueError naming the file when it is not one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"{path}: not valid JSON ({error})") from error
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a JSON object, found {type(data).__name__}")
+    return data
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What a picture's nearest ``source.json`` says: the source, its licence, its names."""
+
+    source: str
+    licence: str
+    names: frozenset[str]  # what --holdout-source may call it
+
+
+def _source_info(folder: Path, path: Path, cache: dict[Path, SourceInfo]) -> SourceInfo:
+    """The nearest source.json between the picture and ``folder``, read once per file."""
     for parent in [path.parent, *path.parent.parents]:
         info = parent / "source.json"
+        if info in cache:
+            return cache[info]
         if info.is_file():
-            data = json.loads(info.read_text(encoding="utf-8"))
-            return str(data.get("source", parent.name)), str(data.get("licence", "unknown"))
+            data = _read_json_object(info)
+            source = str(data.get("source", parent.name))
+            names = frozenset({source, str(data.get("name", source)), parent.name})
+            cache[info] = SourceInfo(source, str(data.get("licence", "unknown")), names)
+            return cache[info]
         if parent == folder:
             break
-    return folder.name, "unknown"
+    return SourceInfo(folder.name, "unknown", frozenset({folder.name}))
 
 
-def _load_members(folder: Path) -> dict[str, list[str]]:
-    """Origins per picture name from a folder's ``members.json``, if it has one.
+def _source_names(folders: list[Path]) -> set[str]:
+    """Every name ``_source_info`` can give a picture under ``folders``."""
+    names = {folder.name for folder in folders}
+    cache: dict[Path, SourceInfo] = {}
+    for folder in folders:
+        for info in sorted(folder.rglob("source.json")):
+            names |= _source_info(folder, info, cache).names
+    return names
+
+
+def _load_members(folder: Path) -> dict[str, dict[str, Any]]:
+    """Entries per picture name from a folder's ``members.json``, if it has one.
 
     The file maps ``{"files": {picture: {"file": origin, "members": [{"file": ...}],
-    "background": "landscape <origin> ..."}}}``: the artworks a picture was made from.
+    "background": "landscape <origin> ...", "licence": ...}}}``: the artworks a picture was
+    made from and, optionally, its own licence.
     """
     path = folder / "members.json"
     if not path.is_file():
         return {}
-    entries = json.loads(path.read_text(encoding="utf-8")).get("files", {})
-    origins: dict[str, list[str]] = {}
-    for name, entry in entries.items():
-        found = [entry["file"]] if "file" in entry else []
-        found += [member["file"] for member in entry.get("members", []) if "file" in member]
-        background = str(entry.get("background", ""))
-        if background.startswith("landscape "):
-            found.append(background.split()[1])
-        origins[name] = sorted(set(found))
-    return origins
+    return dict(_read_json_object(path).get("files", {}))
+
+
+def _origins(entry: dict[str, Any]) -> list[str]:
+    """The artworks (package files) a ``members.json`` entry says its picture was made from."""
+    found = [entry["file"]] if "file" in entry else []
+    found += [member["file"] for member in entry.get("members", []) if "file" in member]
+    background = str(entry.get("background", ""))
+    if background.startswith("landscape "):
+        found.append(background.split()[1])
+    return sorted(set(found))
+
+
+def _shrink(rgb: np.ndarray, long_side: int) -> np.ndarray:
+    """HxWx3 uint8 RGB with its long side at most ``long_side`` (area filter; never upscaled)."""
+    height, width = rgb.shape[:2]
+    scale = long_side / max(height, width)
+    if scale >= 1:
+        return rgb
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
 
 
 def split_for_origins(
@@ -210,8 +273,15 @@ def crop_boxes(
 def build_dataset(options: BuildOptions, log: Callable[[str], None] = print) -> dict[str, object]:
     """Build the dataset described in the module docstring; returns the manifest."""
     out = options.out
-    for split in SPLITS:
-        (out / split).mkdir(parents=True, exist_ok=True)
+    holdout = set(options.holdout_sources)
+    missing = sorted(holdout - _source_names(options.images))
+    if missing:  # a typo would otherwise silently train on what was meant to be held out
+        raise ValueError(
+            f"held-out source not found: {', '.join(missing)} (a source is named by its "
+            "source.json's source or name, or the folder holding that file)"
+        )
+    for subfolder in (*SPLITS, *([HOLDOUT] if holdout else [])):
+        (out / subfolder).mkdir(parents=True, exist_ok=True)
     boxes_by_name: dict[str, list[list[int]]] = {}
     if options.boxes is not None:
         boxes_by_name = json.loads(options.boxes.read_text(encoding="utf-8"))
@@ -222,8 +292,10 @@ def build_dataset(options: BuildOptions, log: Callable[[str], None] = print) -> 
         "too small": 0, "grayscale": 0, "duplicate": 0, "unreadable": 0,
         "artwork in two splits": 0,
     }  # fmt: skip
-    members: dict[Path, dict[str, list[str]]] = {}
+    members: dict[Path, dict[str, dict[str, Any]]] = {}
+    source_files: dict[Path, SourceInfo] = {}
     sources: list[SourceRecord] = []
+    held_out: list[SourceRecord] = []
     patch_hashes: dict[str, str] = {}
     counts = dict.fromkeys(SPLITS, 0)
     channel_sum = np.zeros(3)
@@ -244,15 +316,26 @@ def build_dataset(options: BuildOptions, log: Callable[[str], None] = print) -> 
         if is_grayscale(rgb):
             skipped["grayscale"] += 1
             continue
-        fingerprint = _difference_hash(rgb)
+        fingerprint = difference_hash(rgb)
         if any(bin(fingerprint ^ other).count("1") <= DUPLICATE_DISTANCE for other in seen_hashes):
             skipped["duplicate"] += 1
             continue
         seen_hashes.append(fingerprint)
         if path.parent not in members:
             members[path.parent] = _load_members(path.parent)
+        entry = members[path.parent].get(path.name, {})
+        info = _source_info(folder, path, source_files)
+        licence = str(entry.get("licence", info.licence))
+        if info.names & holdout:
+            whole = _shrink(rgb, HOLDOUT_LONG_SIDE)
+            name = f"{HOLDOUT}/{index:06d}.png"
+            Image.fromarray(whole).save(out / name, compress_level=3)
+            record = SourceRecord(str(path), HOLDOUT, width, height, info.source, licence)
+            record.patches.append(name)
+            held_out.append(record)
+            continue
         split = split_for_origins(
-            members[path.parent].get(path.name, []),
+            _origins(entry),
             hashlib.sha256(rgb.tobytes()).hexdigest(),
             options.seed,
             options.val_fraction,
@@ -261,8 +344,7 @@ def build_dataset(options: BuildOptions, log: Callable[[str], None] = print) -> 
         if split is None:
             skipped["artwork in two splits"] += 1
             continue
-        source, licence = _source_info(folder, path)
-        record = SourceRecord(str(path), split, width, height, source, licence)
+        record = SourceRecord(str(path), split, width, height, info.source, licence)
         megapixels = width * height / 1e6
         count = int(np.clip(math.ceil(megapixels * options.patches_per_megapixel), 1,
                             options.max_patches_per_picture))  # fmt: skip
@@ -298,10 +380,26 @@ def build_dataset(options: BuildOptions, log: Callable[[str], None] = print) -> 
         "sources": [asdict(record) for record in sources],
         "patch_sha256": patch_hashes,
     }
+    if holdout:
+        per_source: dict[str, int] = {}
+        for record in held_out:
+            per_source[record.source] = per_source.get(record.source, 0) + 1
+        manifest["holdout"] = {
+            "sources": sorted(holdout),
+            "long_side": HOLDOUT_LONG_SIDE,
+            "count": len(held_out),
+            "per_source": per_source,
+            "pictures": [
+                {"file": r.patches[0], "path": r.path, "width": r.width, "height": r.height,
+                 "source": r.source, "licence": r.licence}
+                for r in held_out
+            ],
+        }  # fmt: skip
     (out / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     log(
-        f"{len(sources)} pictures -> patches: {counts}; skipped: {skipped}; "
-        f"manifest: {out / MANIFEST}"
+        f"{len(sources)} pictures -> patches: {counts}; "
+        + (f"{len(held_out)} held-out pictures in {HOLDOUT}/; " if holdout else "")
+        + f"skipped: {skipped}; manifest: {out / MANIFEST}"
     )
     return manifest
 
@@ -318,5 +416,7 @@ def load_manifest(data: Path) -> dict[str, object]:
 def split_files(data: Path, split: str) -> list[Path]:
     """The patch files of ``split``, in manifest order."""
     manifest = load_manifest(data)
-    names = [name for name in manifest["patch_sha256"] if name.startswith(f"{split}/")]  # type: ignore[union-attr]
+    patches = manifest["patch_sha256"]
+    assert isinstance(patches, dict), "manifest: patch_sha256 is not a mapping"
+    names = [name for name in patches if name.startswith(f"{split}/")]
     return [Path(data) / name for name in names]

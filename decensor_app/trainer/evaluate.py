@@ -68,6 +68,36 @@ def ssim_map(prediction: np.ndarray, truth: np.ndarray) -> np.ndarray:
     return value.mean(axis=2) if value.ndim == 3 else value
 
 
+def _border_ratio(rgb: np.ndarray, hole: np.ndarray, grid: MosaicGrid) -> float:
+    """Mean |step| between hole neighbours across block borders over that inside blocks."""
+    pixels = rgb.astype(np.float32)
+    across, inside = [], []
+    for axis, offset in ((1, grid.offset_x), (0, grid.offset_y)):
+        steps = np.abs(np.diff(pixels, axis=axis)).mean(axis=-1)
+        both = hole[:, 1:] & hole[:, :-1] if axis == 1 else hole[1:] & hole[:-1]
+        # the step between index i and i + 1 crosses a border when i + 1 starts a block
+        starts = (np.arange(1, rgb.shape[axis]) - offset) % grid.block == 0
+        border = np.broadcast_to(starts[None, :] if axis == 1 else starts[:, None], both.shape)
+        across.append(steps[both & border])
+        inside.append(steps[both & ~border])
+    crossing, within = np.concatenate(across), np.concatenate(inside)
+    if crossing.size == 0 or within.size == 0:
+        return float("nan")
+    return float(crossing.mean() / max(float(within.mean()), 1e-6))
+
+
+def seam(result: np.ndarray, truth: np.ndarray, hole: np.ndarray, grid: MosaicGrid) -> float:
+    """How much of the block grid a mosaic restoration left: in the hole, the mean step between
+    neighbouring pixels across block borders over the mean step inside blocks, divided by the
+    same ratio on the clean picture. 1.0: no grid left; a mosaic scores in the thousands; a
+    per-block constant shift of a smooth picture draws the edges again (well above 1).
+    NaN where the hole has no block border or no inside step to compare."""
+    if grid.block <= 1:
+        return float("nan")
+    clean = _border_ratio(truth, hole, grid)
+    return _border_ratio(result, hole, grid) / max(clean, 1e-6)
+
+
 def scores(
     result: np.ndarray, truth: np.ndarray, hole: np.ndarray, grid: MosaicGrid | None,
     mosaic: np.ndarray | None,

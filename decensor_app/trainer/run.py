@@ -59,6 +59,8 @@ class FitConfig:
     hole_max: float = 0.6
     block_min: int = 3
     block_max: int = 32
+    # mosaics as found in the wild too (JPEG 60-95, centre-pixel and half-size mosaics)
+    wild_mosaics: bool = False
     vgg19_weights: str | None = None
     phase: str = "auto"  # edgeconnect: edge, inpaint, joint, or auto (thirds of the steps)
     # manifest of an exported model whose generator weights a new run starts from (warm_start)

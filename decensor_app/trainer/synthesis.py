@@ -120,13 +120,20 @@ def sample_mask(
     return mask
 
 
+#: How a mosaic's block colour was made: the block's mean (most editors), its centre pixel
+#: (some editors), or the mean taken on the picture at half size, then enlarged.
+MosaicMethod = Literal["mean", "centre", "half-size"]
+
+
 @dataclass(frozen=True)
 class Censor:
-    """How a picture was censored: style, and for mosaics the grid and JPEG quality (0 = none)."""
+    """How a picture was censored: style, and for mosaics the grid, JPEG quality (0 = none)
+    and how block colours were made."""
 
     style: CensorStyle
     grid: MosaicGrid | None = None
     jpeg_quality: int = 0
+    method: MosaicMethod = "mean"
 
 
 def sample_censor(
@@ -135,10 +142,15 @@ def sample_censor(
     block_range: tuple[int, int] = (3, 32),
     offset_probability: float = 0.5,
     jpeg_probability: float = 0.3,
+    wild: bool = False,
 ) -> Censor:
     """A random censor of ``style``: mosaic blocks uniform in ``block_range`` (inclusive), grid
     offset with ``offset_probability`` (else aligned to the picture), JPEG re-save (quality
-    75-95) with ``jpeg_probability``."""
+    75-95) with ``jpeg_probability``.
+
+    ``wild``: mosaics as found in the wild too: JPEG quality 60-95, and one in five made from
+    centre pixels and one in five on the half-size picture (even blocks only).
+    """
     if style != "mosaic":
         return Censor(style)
     block = int(rng.integers(block_range[0], block_range[1] + 1))
@@ -146,8 +158,37 @@ def sample_censor(
         offset = (int(rng.integers(0, block)), int(rng.integers(0, block)))
     else:
         offset = (0, 0)
-    quality = int(rng.integers(75, 96)) if rng.random() < jpeg_probability else 0
-    return Censor("mosaic", MosaicGrid(block, *offset), quality)
+    lowest = 60 if wild else 75
+    quality = int(rng.integers(lowest, 96)) if rng.random() < jpeg_probability else 0
+    method: MosaicMethod = "mean"
+    if wild:
+        draw = rng.random()
+        if draw < 0.2:
+            method = "centre"
+        elif draw < 0.4 and block % 2 == 0 and not offset[0] % 2 and not offset[1] % 2:
+            method = "half-size"
+    return Censor("mosaic", MosaicGrid(block, *offset), quality, method)
+
+
+def _mosaic(rgb: np.ndarray, grid: MosaicGrid, method: MosaicMethod) -> np.ndarray:
+    """HxWx3 uint8 mosaic of ``rgb`` on ``grid`` made by ``method`` (see :class:`Censor`)."""
+    if method == "centre":
+        height, width = rgb.shape[:2]
+        block = grid.block
+        # each pixel takes the pixel at the centre of its block (clamped to the picture)
+        ys = np.clip((np.arange(height) - grid.offset_y) // block * block + grid.offset_y
+                     + block // 2, 0, height - 1)  # fmt: skip
+        xs = np.clip((np.arange(width) - grid.offset_x) // block * block + grid.offset_x
+                     + block // 2, 0, width - 1)  # fmt: skip
+        return np.ascontiguousarray(rgb[ys[:, None], xs[None, :]])
+    if method == "half-size":
+        height, width = rgb.shape[:2]
+        half = cv2.resize(rgb, ((width + 1) // 2, (height + 1) // 2), interpolation=cv2.INTER_AREA)
+        small = pixelate(half, MosaicGrid(grid.block // 2, grid.offset_x // 2, grid.offset_y // 2))
+        enlarged = cv2.resize(small, (2 * small.shape[1], 2 * small.shape[0]),
+                              interpolation=cv2.INTER_NEAREST)  # fmt: skip
+        return np.ascontiguousarray(enlarged[:height, :width])
+    return pixelate(rgb, grid)
 
 
 def apply_censor(rgb: np.ndarray, hole: np.ndarray, censor: Censor) -> np.ndarray:
@@ -159,7 +200,7 @@ def apply_censor(rgb: np.ndarray, hole: np.ndarray, censor: Censor) -> np.ndarra
         censored[hole] = 255
     else:
         assert censor.grid is not None
-        mosaic = pixelate(rgb, censor.grid)
+        mosaic = _mosaic(rgb, censor.grid, censor.method)
         if censor.jpeg_quality:
             ok, encoded = cv2.imencode(
                 ".jpg", mosaic[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, censor.jpeg_quality]
