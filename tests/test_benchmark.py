@@ -17,6 +17,7 @@ from decensor_app.trainer.benchmark import (
     TRUE_GRID_REFERENCES,
     WORSE_MARGIN_DB,
     benchmark,
+    bucket_label,
     gain_summary,
     make_picture_cases,
 )
@@ -54,7 +55,7 @@ def test_gain_summary_median_and_worse_count() -> None:
 def test_bar_report_has_every_method_bucket_and_row(pictures: Path, tmp_path: Path) -> None:
     grid, work = tmp_path / "grid.png", tmp_path / "work"
     report = benchmark([pictures], "bar", cases=8, seed=7, grid_path=grid, work_dir=work)
-    buckets = [f"{round(low * 100)}-{round(high * 100)}%" for low, high in HOLE_BUCKETS]
+    buckets = [bucket_label(low, high) for low, high in HOLE_BUCKETS]
     assert report["models"] == ["telea"]  # the default without learned models
     assert set(report["methods"]) == set(BASELINES["bar"])
     means = {name: report["methods"][name]["all"]["psnr_hole"] for name in BASELINES["bar"]}

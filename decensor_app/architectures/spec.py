@@ -127,15 +127,15 @@ def to_uint8(values: Any, low: float, high: float) -> np.ndarray:
 
 
 #: (restored, known image, mosaic original, hole, grid) -> restored made consistent with the
-#: mosaic (:func:`~decensor_app.mosaic.match_block_means`, :func:`~decensor_app.mosaic.back_project`).
+#: mosaic (``mosaic.match_block_means`` or ``mosaic.back_project``).
 Projection = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Any], np.ndarray]
 
 
 def consistent_with_mosaics(
     restored: np.ndarray, patches: Sequence[EngineInput], project: Projection
 ) -> list[np.ndarray]:
-    """Each restored patch (``restored``: NxHxWx3 uint8) made consistent with its mosaic by ``project``, where
-    the patch is a mosaic with a known grid; others as they are."""
+    """Each restored patch (``restored``: NxHxWx3 uint8) made consistent with its mosaic by
+    ``project`` where the patch is a mosaic with a known grid; the others as they are."""
     return [
         output
         if patch.original is None or patch.grid is None

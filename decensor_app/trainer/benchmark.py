@@ -115,6 +115,7 @@ def find_pictures(folders: Sequence[Path]) -> list[Path]:
 
 
 def bucket_label(low: float, high: float) -> str:
+    """A hole-ratio bucket's name, e.g. "10-20%"."""
     return f"{round(low * 100)}-{round(high * 100)}%"
 
 
@@ -168,7 +169,8 @@ def make_picture_cases(
 def write_layout(cases: Sequence[PictureCase], censor: CensorType, folder: Path) -> BatchOptions:
     """The cases as a user gives them to ``decensor``: ``folder/decensor_input/NAME.png`` with
     the hole painted pure green and, for mosaics, ``folder/decensor_input_original/NAME.png``
-    (the censored picture). Returns the batch options for that layout (output folder unset)."""
+    (the censored picture). Returns the batch options for that layout; each method's run
+    sets its own output folder."""
     options = BatchOptions(
         input_dir=folder / "decensor_input",
         original_dir=folder / "decensor_input_original",
