@@ -353,6 +353,31 @@ def test_a_run_cannot_be_resumed_with_other_fixed_settings(
     assert "was started with seed=0" in other.stderr
 
 
+def test_a_snapshot_resumes_on_a_fresh_machine_exactly_where_the_run_was(
+    dataset: Path, trained: Path, tmp_path: Path
+) -> None:
+    """``snapshot`` writes config, log and one compressed resume point (what a session commits);
+    a fresh folder with only those resumes at the run's step with all its state (optimiser
+    included): the next steps' losses equal those of the run itself going on."""
+    run = _run_copy(trained, tmp_path / "run")
+    committed = tmp_path / "clone" / "training" / "run"
+    made = _train_cli("snapshot", "--run", str(run), "--out", str(committed))
+    assert made.returncode == 0, made.stderr
+    assert sorted(path.name for path in committed.iterdir()) == [
+        "config.json", "log.jsonl", "resume-point.npz",
+    ]  # fmt: skip
+    going_on = _train(dataset, run, steps=4)
+    resumed = _train(dataset, committed, steps=4)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "at step 2 from resume-point.npz" in resumed.stderr
+    original, again = _losses(run), _losses(committed)
+    assert going_on.returncode == 0 and sorted(again) == [1, 2, 3, 4]
+    assert again[3] == pytest.approx(original[3], rel=1e-5)
+    assert again[4] == pytest.approx(original[4], rel=1e-5)
+    empty = _train_cli("snapshot", "--run", str(tmp_path / "none"))
+    assert empty.returncode == 1 and "no checkpoint" in empty.stderr
+
+
 @pytest.mark.slow  # three runs traced and trained, two exports (about a minute)
 def test_a_new_run_warm_started_from_an_export_continues_its_generator(
     dataset: Path, tmp_path: Path

@@ -174,6 +174,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the censored folders and every method's outputs here and keep them",
     )  # fmt: skip
 
+    snapshot = commands.add_parser(
+        "snapshot", help="write a run's newest checkpoint as a small resume point to commit"
+    )
+    snapshot.add_argument("--run", type=Path, required=True)
+    snapshot.add_argument(
+        "--out", type=Path, default=None,
+        help="folder to write config.json, log.jsonl and resume-point.npz into (default: RUN)",
+    )  # fmt: skip
+
     describe = commands.add_parser("describe", help="parameter counts of a network")
     describe.add_argument("--arch", choices=architectures.names(), required=True)
     describe.add_argument(
@@ -303,6 +312,15 @@ def _describe(args: argparse.Namespace) -> int:
     return 0
 
 
+def _snapshot(args: argparse.Namespace) -> int:
+    from decensor_app.trainer.run import RunDir
+
+    point = RunDir(args.run).snapshot(args.out or args.run)
+    _log(f"wrote {point} ({point.stat().st_size / 2**20:.1f} MiB): `fit --out {point.parent}` "
+         "resumes from it")  # fmt: skip
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {
@@ -312,6 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "evaluate": _evaluate,
         "benchmark": _benchmark,
         "describe": _describe,
+        "snapshot": _snapshot,
     }
     try:
         return handlers[args.command](args)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 import numpy as np
 
@@ -156,6 +157,9 @@ class RunDir:
         self.tensorboard = self.path / "tensorboard"
         # the exported model a warm-started run began from (warm_start)
         self.init_record = self.path / "init_from.json"
+        # a committed snapshot of the newest checkpoint (snapshot), resumed from when the run
+        # folder has no checkpoints
+        self.resume_point = self.path / "resume-point.npz"
 
     def prepare(self, config: FitConfig) -> FitConfig:
         """Create the folder or check that ``config`` may resume the run already there.
@@ -180,8 +184,37 @@ class RunDir:
         return FitConfig.from_json(json.loads((self.path / "config.json").read_text()))
 
     def latest_checkpoint(self) -> Path | None:
+        """The newest checkpoint; without any, the run's committed resume point, if there is
+        one (a fresh clone has no checkpoints/: :meth:`snapshot`)."""
         found = sorted(self.checkpoints.glob(CHECKPOINT_PATTERN))
-        return found[-1] if found else None
+        if found:
+            return found[-1]
+        return self.resume_point if self.resume_point.is_file() else None
+
+    def snapshot(self, destination: Path) -> Path:
+        """Write what resuming this run needs, small enough to commit, into ``destination``:
+        its config, loss log (and warm-start record) and its newest checkpoint as one
+        compressed ``resume-point.npz``. ``fit --out destination`` then resumes from it on a
+        machine that has none of this run's files. Returns the resume point's path.
+
+        Raises:
+            FileNotFoundError: the run has no checkpoint yet.
+        """
+        checkpoint = self.latest_checkpoint()
+        if checkpoint is None:
+            raise FileNotFoundError(f"{self.path} has no checkpoint to snapshot: train it first")
+        target = RunDir(Path(destination))
+        target.path.mkdir(parents=True, exist_ok=True)
+        for source in (self.path / "config.json", self.log_path, self.init_record):
+            if source.is_file() and source.resolve() != (target.path / source.name).resolve():
+                write_file_atomically(target.path / source.name, _writer(source.read_bytes()))
+        if checkpoint.resolve() != target.resume_point.resolve():
+            with np.load(checkpoint) as archive:
+                arrays: dict[str, Any] = {key: archive[key] for key in archive.files}
+            write_file_atomically(
+                target.resume_point, lambda stream: np.savez_compressed(stream, **arrays)
+            )
+        return target.resume_point
 
     def save_checkpoint(self, step: int, groups: dict[str, list[Any]], keep: int) -> Path:
         """Write every variable of ``groups`` (name -> variables) and the step, atomically."""
@@ -239,6 +272,10 @@ class RunDir:
         if not self.log_path.is_file():
             return []
         return [json.loads(line) for line in self.log_path.read_text().splitlines() if line]
+
+
+def _writer(data: bytes) -> Callable[[BinaryIO], object]:
+    return lambda stream: stream.write(data)
 
 
 class DivergedError(RuntimeError):
