@@ -57,7 +57,7 @@ def test_installed_models_are_listed_and_the_marked_one_is_the_default(models_di
     assert default_model("mosaic", models_dir) == "mosaic-bicubic"
 
 
-@pytest.mark.parametrize("name", ["tiny-gated", "tiny-edge"])
+@pytest.mark.parametrize("name", ["tiny-gated", pytest.param("tiny-edge", marks=pytest.mark.slow)])
 def test_learned_engines_restore_only_hole_pixels(
     models_dir: Path, folders: Folders, name: str
 ) -> None:

@@ -344,6 +344,7 @@ def test_a_run_resumes_on_larger_crops_and_another_batch(dataset: Path, tmp_path
     assert sorted(_losses(tmp_path / "run")) == [1, 2, 3, 4]
 
 
+@pytest.mark.slow
 def test_a_run_cannot_be_resumed_with_other_fixed_settings(
     dataset: Path, trained: Path, tmp_path: Path
 ) -> None:
@@ -353,6 +354,7 @@ def test_a_run_cannot_be_resumed_with_other_fixed_settings(
     assert "was started with seed=0" in other.stderr
 
 
+@pytest.mark.slow
 def test_a_snapshot_resumes_on_a_fresh_machine_exactly_where_the_run_was(
     dataset: Path, trained: Path, tmp_path: Path
 ) -> None:
