@@ -95,10 +95,10 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 from decensor_app.trainer.dataset import (
-    DUPLICATE_DISTANCE,
     HOLDOUT_LONG_SIDE,
     difference_hash,
     is_grayscale,
+    is_near_duplicate,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -1388,7 +1388,7 @@ def filter_pictures(paths: list[Path]) -> tuple[list[Path], Counter[str]]:
             left["nearly blank"] += 1
             continue
         fingerprint = difference_hash(rgb)
-        if any(bin(fingerprint ^ h).count("1") <= DUPLICATE_DISTANCE for h in hashes):
+        if is_near_duplicate(fingerprint, hashes):
             left["near-duplicate"] += 1
             continue
         hashes.append(fingerprint)

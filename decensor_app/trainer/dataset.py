@@ -84,6 +84,12 @@ class SourceRecord:
     patches: list[str] = field(default_factory=list)
 
 
+def is_near_duplicate(fingerprint: int, seen: list[int]) -> bool:
+    """Whether a :func:`difference_hash` lies within :data:`DUPLICATE_DISTANCE` bits of one in
+    ``seen``."""
+    return any(bin(fingerprint ^ other).count("1") <= DUPLICATE_DISTANCE for other in seen)
+
+
 def difference_hash(rgb: np.ndarray) -> int:
     """64-bit dHash: is each pixel of a 9x8 grayscale thumbnail brighter than its neighbour."""
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
@@ -317,7 +323,7 @@ def build_dataset(options: BuildOptions, log: Callable[[str], None] = print) -> 
             skipped["grayscale"] += 1
             continue
         fingerprint = difference_hash(rgb)
-        if any(bin(fingerprint ^ other).count("1") <= DUPLICATE_DISTANCE for other in seen_hashes):
+        if is_near_duplicate(fingerprint, seen_hashes):
             skipped["duplicate"] += 1
             continue
         seen_hashes.append(fingerprint)
