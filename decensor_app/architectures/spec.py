@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -73,7 +73,6 @@ class ArchitectureSpec:
     trainers: Mapping[str, str]
     engine: str = "decensor_app.engines.generators:GeneratorEngine"
     truth_edges: bool = False
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     def trainer_class(self, backend: str) -> Any:
         """The trainer class for ``backend`` (imports it, and so Keras and the backend)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import abc
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -72,9 +71,6 @@ class EngineInput:
             None if self.original is None else transform(self.original, symmetry),
             transform_grid(self.grid, symmetry, self.shape),
         )
-
-    def with_image(self, image: np.ndarray) -> EngineInput:
-        return dataclasses.replace(self, image=image)
 
 
 class Engine(abc.ABC):
