@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from decensor_app.masks import GREEN, green_mask
+from decensor_app.mosaic import MosaicGrid, pixelate
 from decensor_app.pipeline import BatchOptions, run_batch
 from decensor_app.trainer.benchmark import (
     BASELINES,
@@ -19,6 +20,7 @@ from decensor_app.trainer.benchmark import (
     benchmark,
     bucket_label,
     gain_summary,
+    make_book_cases,
     make_picture_cases,
 )
 from decensor_app.trainer.cli import main
@@ -187,3 +189,35 @@ def test_command_writes_json_table_and_grid(pictures: Path, tmp_path: Path) -> N
     assert main(["benchmark", "--pictures", str(tmp_path / "none"), *missing]) == 2
     assert main([*common, "--model", "no-such-model", *missing]) == 2
     assert main([*common, "--model", "telea", "--censor", "mosaic", *missing]) == 2
+
+
+def test_the_books_test_is_a_16_px_mosaic_over_the_centred_half(tmp_path: Path) -> None:
+    save_png(tmp_path / "tall.png", scene(500, 900))
+    save_png(tmp_path / "small.png", scene(320, 240, seed=1))
+    cases = make_book_cases(sorted(tmp_path.glob("*.png")), seed=3)
+    by_source = {Path(case.source).name: case for case in cases}
+    tall, small = by_source["tall.png"], by_source["small.png"]
+    assert tall.truth.shape == (672, 373, 3)  # shrunk to a long side of 672, never enlarged
+    assert small.truth.shape == (240, 320, 3)
+    for case in cases:
+        assert case.grid == MosaicGrid(16, 0, 0) and case.jpeg_quality == 0
+        assert case.hole.mean() == pytest.approx(0.5, abs=0.01)
+        rows, cols = np.nonzero(case.hole)
+        height, width = case.hole.shape
+        assert abs(rows.min() - (height - 1 - rows.max())) <= 1  # centred
+        assert abs(cols.min() - (width - 1 - cols.max())) <= 1
+        # The censored picture is the truth with the block means of its grid in the box.
+        assert np.array_equal(case.censored[~case.hole], case.truth[~case.hole])
+        assert np.array_equal(case.censored[case.hole], pixelate(case.truth, case.grid)[case.hole])
+
+
+def test_book_command_runs_mosaics_only(pictures: Path, tmp_path: Path) -> None:
+    out, grid = tmp_path / "book.json", tmp_path / "book.png"
+    common = ["benchmark", "--pictures", str(pictures), "--book", "--cases", "2"]
+    files = ["--json", str(out), "--grid", str(grid)]
+    assert main([*common, *files]) == 2  # the bar default
+    assert main([*common, "--censor", "mosaic", *files]) == 0
+    report = json.loads(out.read_text())
+    assert report["book"] and "--book" in report["command"]
+    assert {row["block"] for row in report["rows"]} == {16}
+    assert "centred half" in out.with_suffix(".md").read_text()

@@ -11,7 +11,13 @@ from decensor_app.engines.ensemble import FlipAverage
 from decensor_app.masks import Region, exact_green, find_regions
 from decensor_app.mosaic import MosaicGrid, estimate_grid, pixelate
 from decensor_app.pipeline import restore_image
-from decensor_app.planning import context_crop, patch_scale_and_grid, plan_patches
+from decensor_app.planning import (
+    MIN_WORKING_BLOCK,
+    context_crop,
+    grid_tiles,
+    patch_scale_and_grid,
+    plan_patches,
+)
 from decensor_app.symmetry import (
     SYMMETRIES,
     Symmetry,
@@ -120,19 +126,54 @@ def _mosaic(width: int, height: int, grid: MosaicGrid, hole: np.ndarray) -> np.n
 
 
 def test_a_mosaic_patch_gets_the_grid_and_keeps_blocks_on_whole_working_pixels() -> None:
-    grid = MosaicGrid(10, 3, 7)
+    grid = MosaicGrid(24, 3, 7)
     hole = box(600, 700, 53, 47, 400, 300)
     original = _mosaic(700, 600, grid, hole)
     engine = FillEngine(128)
     restore_image(np.where(hole[..., None], 0, original), hole, engine, original)
     (image, seen_hole), patch_grid = engine.patches[0], engine.grids[0]
-    # The crop (about 600 px) scaled to fit 128 px would make blocks 2.1 px wide; the patch
-    # is scaled to blocks of exactly 2 px instead, and its grid says where they lie.
-    assert patch_grid is not None and patch_grid.block == 2
+    # The crop (about 600 px) scaled to fit 128 px would make blocks 5.1 px wide; the patch
+    # is scaled to blocks of exactly 5 px instead, and its grid says where they lie.
+    assert len(engine.patches) == 1
+    assert patch_grid is not None and patch_grid.block == 5
     scale, planned = patch_scale_and_grid(context_crop(find_regions(hole)[1][0], 700, 600, 128),
                                           128, grid)  # fmt: skip
-    assert planned == patch_grid and scale == pytest.approx(0.2)
+    assert planned == patch_grid and scale == pytest.approx(5 / 24)
     assert image.shape == (128, 128, 3) and seen_hole.any()
+
+
+def test_a_large_region_of_small_blocks_is_restored_in_tiles_that_keep_the_grid() -> None:
+    # Scaled to 128 px in one piece, 4 px blocks over this region would become 0.8 px: the
+    # grid would be lost. Tiles keep them at 3 working pixels or more.
+    grid = MosaicGrid(4, 1, 2)
+    hole = box(600, 700, 53, 47, 400, 300)
+    original = _mosaic(700, 600, grid, hole)
+    picture = np.where(hole[..., None], 0, original).astype(np.uint8)
+    engine = FillEngine(128)
+    progress: list[tuple[int, int]] = []
+    restored = restore_image(
+        picture, hole, engine, original, on_region=lambda *p: progress.append(p)
+    )
+    assert len(engine.grids) > 1
+    assert all(g is not None and g.block >= MIN_WORKING_BLOCK for g in engine.grids)
+    # Every hole pixel is the engine's, the tiles' borders included (upscaling blends only
+    # at the region's own edge, with the known pixels).
+    inner = cv2.erode(hole.view(np.uint8), np.ones((9, 9), np.uint8)).view(bool)
+    assert np.all(restored[inner] == FILL)
+    assert np.array_equal(restored[~hole], picture[~hole])
+    assert progress == [(1, 1)]
+
+    labels, regions = find_regions(hole)
+    plan = plan_patches(regions, 700, 600, 128)[0]
+    tiles = grid_tiles(plan, labels, grid, 128)
+    covered = np.zeros(hole.shape, np.int32)
+    for crop, paste in tiles:
+        assert max(crop.width, crop.height) <= 128 * 4 // MIN_WORKING_BLOCK
+        covered[crop.slices] += paste
+    assert np.array_equal(covered, hole.astype(np.int32))  # every hole pixel exactly once
+    # Without a grid, or with blocks that survive the scaling, the plan is one call.
+    assert len(grid_tiles(plan, labels, None, 128)) == 1
+    assert len(grid_tiles(plan, labels, MosaicGrid(24, 0, 0), 128)) == 1
 
 
 def test_a_full_resolution_patch_gets_the_grid_relative_to_its_crop() -> None:

@@ -10,7 +10,13 @@ import numpy as np
 from decensor_app.engines import Engine
 from decensor_app.mosaic import MosaicGrid
 from decensor_app.pipeline.grids import KnownGrid, patch_grids
-from decensor_app.planning import RestorationPlan, make_patch, paste_patch, plan_restoration
+from decensor_app.planning import (
+    RestorationPlan,
+    grid_tiles,
+    make_patch,
+    paste_patch,
+    plan_restoration,
+)
 from decensor_app.symmetry import untransform
 
 
@@ -82,7 +88,9 @@ def restore_variations(
     A variation is DeepCreamPy's flip of the engine's input (:func:`decensor_app.symmetry.flip`);
     it is applied to each patch, so all variations share one plan and each engine call gets them
     as one batch. In mosaic mode each patch's grid is resolved first
-    (:func:`~decensor_app.pipeline.grids.patch_grids`), once for all variations.
+    (:func:`~decensor_app.pipeline.grids.patch_grids`), once for all variations, and a patch
+    whose scaling would shrink the blocks too far is restored in tiles
+    (:func:`~decensor_app.planning.grid_tiles`).
     """
     results = [np.array(rgb, dtype=np.uint8, order="C") for _ in variations]
     pending = hole.copy()
@@ -94,27 +102,27 @@ def restore_variations(
     grids: list[MosaicGrid | None] = [None] * len(plan.patches)
     if original is not None:
         grids = patch_grids(original, plan, pastes, known_grids)
-    for patch_plan, paste, grid in zip(plan.patches, pastes, grids, strict=True):
-        if cancel is not None:
-            cancel.check()
-        crop = patch_plan.crop
-        rows, cols = crop.slices
-        patches = [
-            make_patch(result, pending, original, crop, engine.native_size, grid)
-            for result in results
-        ]
-        symmetries = [(variation, False) for variation in variations]
-        outputs = engine.restore_batch(
-            [
-                patch.engine_input().transformed(symmetry)
-                for patch, symmetry in zip(patches, symmetries, strict=True)
+    for patch_plan, grid in zip(plan.patches, grids, strict=True):
+        for crop, paste in grid_tiles(patch_plan, plan.labels, grid, engine.native_size):
+            if cancel is not None:
+                cancel.check()
+            rows, cols = crop.slices
+            patches = [
+                make_patch(result, pending, original, crop, engine.native_size, grid)
+                for result in results
             ]
-        )
-        for result, patch, output, symmetry in zip(
-            results, patches, outputs, symmetries, strict=True
-        ):
-            paste_patch(untransform(output, symmetry), patch, crop, result, paste)
-        pending[rows, cols][paste] = False
+            symmetries = [(variation, False) for variation in variations]
+            outputs = engine.restore_batch(
+                [
+                    patch.engine_input().transformed(symmetry)
+                    for patch, symmetry in zip(patches, symmetries, strict=True)
+                ]
+            )
+            for result, patch, output, symmetry in zip(
+                results, patches, outputs, symmetries, strict=True
+            ):
+                paste_patch(untransform(output, symmetry), patch, crop, result, paste)
+            pending[rows, cols][paste] = False
         done += len(patch_plan.labels)
         if on_region is not None:
             on_region(done, len(plan.regions))

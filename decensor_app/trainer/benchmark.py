@@ -42,8 +42,9 @@ from decensor_app.engines import CensorType, Engine, default_model, load_engine
 from decensor_app.engines.classical import block_means_fill
 from decensor_app.imaging import PICTURE_EXTENSIONS, Picture, load_picture, save_picture
 from decensor_app.masks import GREEN
+from decensor_app.mosaic import MosaicGrid
 from decensor_app.pipeline import BatchOptions, FileResult, run_batch
-from decensor_app.trainer.dataset import HOLDOUT_LONG_SIDE, _read_rgb, _shrink
+from decensor_app.trainer.dataset import HOLDOUT_LONG_SIDE, read_rgb, shrink
 from decensor_app.trainer.evaluate import (
     HOLE_BUCKETS,
     MOSAIC_BLOCKS,
@@ -85,6 +86,11 @@ GRID_ROWS_EACH = 4
 #: Side of a grid tile in pixels; the caption strip below it.
 GRID_TILE = 384
 GRID_CAPTION = 20
+#: The book's mosaic test (``--book``): pictures with this long side, blocks of this size on
+#: the picture's origin, over a centred box of this share of the picture.
+BOOK_LONG_SIDE = 672
+BOOK_BLOCK = 16
+BOOK_HOLE_RATIO = 0.5
 #: Per-picture metrics, averaged per bucket ("seam" and "consistency" for mosaics only).
 METRICS = ("psnr_hole", "ssim_hole", "psnr", "l1_hole", "consistency", "seam", "seconds")
 
@@ -139,7 +145,7 @@ def make_picture_cases(
     cases = []
     for index, picture_index in enumerate(chosen):
         path = pictures[int(picture_index)]
-        truth = _shrink(_read_rgb(path, HOLDOUT_LONG_SIDE), HOLDOUT_LONG_SIDE)
+        truth = shrink(read_rgb(path, HOLDOUT_LONG_SIDE), HOLDOUT_LONG_SIDE)
         height, width = truth.shape[:2]
         rng = np.random.default_rng([seed, index])
         kind: MaskKind = "free-form" if index % 2 == 0 else "bars"
@@ -161,6 +167,37 @@ def make_picture_cases(
             PictureCase(
                 truth, hole, censored, bucket, grid, name=f"{index:04d}.png", source=str(path),
                 kind=kind, jpeg_quality=quality,
+            )
+        )  # fmt: skip
+    return cases
+
+
+def make_book_cases(
+    pictures: Sequence[Path], seed: int, count: int | None = None
+) -> list[PictureCase]:
+    """The book's test picture drawn again on each of ``pictures``: shrunk so the long side is
+    at most :data:`BOOK_LONG_SIDE`, a :data:`BOOK_BLOCK` px block-means mosaic (grid on the
+    picture's origin, no JPEG) over a centred box covering :data:`BOOK_HOLE_RATIO` of it.
+    The sample of pictures is drawn as in :func:`make_picture_cases`."""
+    if not pictures:
+        raise ValueError("no pictures to benchmark")
+    count = len(pictures) if count is None else min(count, len(pictures))
+    chosen = np.sort(np.random.default_rng(seed).choice(len(pictures), count, replace=False))
+    censor = Censor("mosaic", MosaicGrid(BOOK_BLOCK, 0, 0))
+    cases = []
+    for index, picture_index in enumerate(chosen):
+        path = pictures[int(picture_index)]
+        truth = shrink(read_rgb(path, BOOK_LONG_SIDE), BOOK_LONG_SIDE)
+        height, width = truth.shape[:2]
+        side = np.sqrt(BOOK_HOLE_RATIO)
+        box_width, box_height = round(width * side), round(height * side)
+        hole = np.zeros((height, width), bool)
+        top, left = (height - box_height) // 2, (width - box_width) // 2
+        hole[top : top + box_height, left : left + box_width] = True
+        cases.append(
+            PictureCase(
+                truth, hole, apply_censor(truth, hole, censor), f"block {BOOK_BLOCK}",
+                censor.grid, name=f"{index:04d}.png", source=str(path), kind="book",
             )
         )  # fmt: skip
     return cases
@@ -314,6 +351,7 @@ def benchmark(
     grid_path: Path | None = None,
     work_dir: Path | None = None,
     log: Callable[[str], None] = lambda message: None,
+    book: bool = False,
 ) -> dict[str, Any]:
     """Run the benchmark; returns the report (see :func:`to_markdown`).
 
@@ -325,9 +363,16 @@ def benchmark(
         grid_path: where to write the picture grid (PNG), if anywhere.
         work_dir: write the folder layout and outputs here and keep them (default: a
             temporary folder).
+        book: mosaics: the book's test (:func:`make_book_cases`) instead of sampled censors.
     """
     files = find_pictures(pictures)
-    picture_cases = make_picture_cases(files, censor, seed, cases)
+    if book and censor != "mosaic":
+        raise ValueError("the book's test is a mosaic test")
+    picture_cases = (
+        make_book_cases(files, seed, cases)
+        if book
+        else make_picture_cases(files, censor, seed, cases)
+    )
     chosen: list[str | Engine] = list(models) or [default_model(censor, models_dir)]
     engines: dict[str, Engine] = {}
     model_names: list[str] = []  # what was asked for; it may be a baseline itself
@@ -367,7 +412,8 @@ def benchmark(
         "pictures": len(picture_cases),
         "sources": [str(folder) for folder in pictures],
         "seed": seed,
-        "long_side": HOLDOUT_LONG_SIDE,
+        "long_side": BOOK_LONG_SIDE if book else HOLDOUT_LONG_SIDE,
+        "book": book,
         "models": model_names,
         "baselines": list(BASELINES[censor]),
         "references": list(TRUE_GRID_REFERENCES) if censor == "mosaic" else [],
@@ -415,7 +461,7 @@ def _tile(
         y = min(max(centre[1] - GRID_TILE // 2, 0), max(height - GRID_TILE, 0))
         shown = picture[y : y + GRID_TILE, x : x + GRID_TILE]
     else:
-        shown = _shrink(picture, GRID_TILE)
+        shown = shrink(picture, GRID_TILE)
     tile = np.full((GRID_CAPTION + shown.shape[0], GRID_TILE, 3), 255, np.uint8)
     tile[GRID_CAPTION:, : shown.shape[1]] = shown
     cv2.putText(tile, caption[:44], (3, 14), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (0, 0, 0), 1,
@@ -491,7 +537,13 @@ def to_markdown(report: dict[str, Any]) -> str:
         f"{report['long_side']} px, seed {report['seed']}) from {', '.join(report['sources'])},"
         " restored through the app's pipeline. Gains are per-picture hole-PSNR differences to "
         f"the strongest baseline, **{strongest}**; worse = pictures more than "
-        f"{report['worse_margin_db']} dB below it.",
+        f"{report['worse_margin_db']} dB below it."
+        + (
+            f" The book's test: a {BOOK_BLOCK} px block-means mosaic on the picture's origin"
+            " over the centred half of each picture."
+            if report.get("book")
+            else ""
+        ),
         *(["", f"Command: `{report['command']}`"] if "command" in report else []),
         "",
         "Cells: mean hole PSNR dB / mean hole SSIM / median gain dB / worse.",

@@ -170,6 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", type=Path, required=True, help="report file (.json and .md)")
     bench.add_argument("--grid", type=Path, required=True, help="picture grid (PNG)")
     bench.add_argument(
+        "--book", action="store_true",
+        help="mosaic: the book's test instead: each picture at 672 px with a 16 px mosaic over"
+        " its centred half",
+    )  # fmt: skip
+    bench.add_argument(
         "--work-dir", type=Path, default=None,
         help="write the censored folders and every method's outputs here and keep them",
     )  # fmt: skip
@@ -274,11 +279,14 @@ def _benchmark(args: argparse.Namespace) -> int:
     if args.cases is not None and args.cases <= 0:
         _log("decensor-train: error: --cases must be positive")
         return 2
+    if args.book and args.censor != "mosaic":
+        _log("decensor-train: error: --book is a mosaic test: add --censor mosaic")
+        return 2
     check_report_path(args.json)  # before the benchmark, not after it
     try:
         report = benchmark(
             args.pictures, args.censor, args.models or (), args.models_dir, args.cases,
-            args.seed, args.grid, args.work_dir, log=_log,
+            args.seed, args.grid, args.work_dir, log=_log, book=args.book,
         )  # fmt: skip
     except EngineError as error:  # unknown model, or one that does not restore this censor
         _log(f"decensor-train: error: {error}")
@@ -287,6 +295,7 @@ def _benchmark(args: argparse.Namespace) -> int:
         ["decensor-train", "benchmark", "--pictures", *map(str, args.pictures)]
         + ["--censor", args.censor, "--seed", str(args.seed)]
         + (["--cases", str(args.cases)] if args.cases is not None else [])
+        + (["--book"] if args.book else [])
         + (["--models-dir", str(args.models_dir)] if args.models_dir is not None else [])
         + [option for model in args.models or () for option in ("--model", model)]
         + ["--json", str(args.json), "--grid", str(args.grid)]

@@ -134,7 +134,7 @@ def _rasterise_svg(path: Path, size: int) -> np.ndarray:
     return np.array(Image.alpha_composite(background, image).convert("RGB"))
 
 
-def _read_rgb(path: Path, svg_size: int) -> np.ndarray:
+def read_rgb(path: Path, svg_size: int) -> np.ndarray:
     """HxWx3 uint8 RGB; transparency is composited on white."""
     if path.suffix.lower() == ".svg":
         return _rasterise_svg(path, svg_size)
@@ -227,7 +227,7 @@ def _origins(entry: dict[str, Any]) -> list[str]:
     return sorted(set(found))
 
 
-def _shrink(rgb: np.ndarray, long_side: int) -> np.ndarray:
+def shrink(rgb: np.ndarray, long_side: int) -> np.ndarray:
     """HxWx3 uint8 RGB with its long side at most ``long_side`` (area filter; never upscaled)."""
     height, width = rgb.shape[:2]
     scale = long_side / max(height, width)
@@ -310,7 +310,7 @@ def build_dataset(options: BuildOptions, log: Callable[[str], None] = print) -> 
     size = options.patch_size
     for index, (folder, path) in enumerate(_walk(options.images, with_svg)):
         try:
-            rgb = _read_rgb(path, options.svg_size)
+            rgb = read_rgb(path, options.svg_size)
         except PictureError as error:
             skipped["unreadable"] += 1
             log(f"skipped {path}: {error}")
@@ -333,7 +333,7 @@ def build_dataset(options: BuildOptions, log: Callable[[str], None] = print) -> 
         info = _source_info(folder, path, source_files)
         licence = str(entry.get("licence", info.licence))
         if info.names & holdout:
-            whole = _shrink(rgb, HOLDOUT_LONG_SIDE)
+            whole = shrink(rgb, HOLDOUT_LONG_SIDE)
             name = f"{HOLDOUT}/{index:06d}.png"
             Image.fromarray(whole).save(out / name, compress_level=3)
             record = SourceRecord(str(path), HOLDOUT, width, height, info.source, licence)
