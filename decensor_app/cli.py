@@ -1,22 +1,28 @@
 """The ``decensor`` command: batch restoration of a folder, a thin shell over the pipeline.
 
-Exit status: 0 when every file was restored or skipped, 1 when any failed (or the batch was
-interrupted), 2 for usage errors.
+Exit status: 0 when every file was restored or skipped, 1 when any failed, 2 for usage errors,
+130 when interrupted (Ctrl-C or SIGTERM; the report of the files done so far is still printed).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
+import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from decensor_app.engines import (
     CENSOR_TYPES,
     CLASSICAL_DEFAULTS,
+    CensorType,
+    EngineError,
+    broken_manifests,
     default_model,
     default_models_dir,
     list_models,
@@ -33,7 +39,29 @@ from decensor_app.pipeline import (
     run_batch,
 )
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a service manager, ``kill``) stops a batch as Ctrl-C does: the current file is
+    abandoned without partial output and the report is still printed."""
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous == signal.SIG_IGN:  # whoever started us asked for it to be ignored
+        yield
+        return
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _tolerate_undecodable_names(stream: TextIO) -> None:
+    """File names that are not valid in the locale's encoding (kept by Python as surrogates)
+    are shown escaped on the terminal instead of ending the program."""
+    if isinstance(stream, io.TextIOWrapper):
+        stream.reconfigure(errors="backslashreplace")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -164,9 +192,18 @@ class TerminalProgress:
             self._stream.flush()
 
 
+def _default_or_none(censor: CensorType, models_dir: Path | None) -> str | None:
+    """The default model of ``censor``, or None when a broken manifest may be it (listed)."""
+    try:
+        return default_model(censor, models_dir)
+    except EngineError:
+        return None
+
+
 def _print_models(as_json: bool, models_dir: Path | None) -> None:
     models = list_models(models_dir)
-    defaults = {censor: default_model(censor, models_dir) for censor in CENSOR_TYPES}
+    broken = broken_manifests(models_dir)
+    defaults = {censor: _default_or_none(censor, models_dir) for censor in CENSOR_TYPES}
 
     def default_for(name: str) -> list[str]:
         return [censor for censor, chosen in defaults.items() if chosen == name]
@@ -183,7 +220,8 @@ def _print_models(as_json: bool, models_dir: Path | None) -> None:
             }
             for info in models
         ]
-        print(json.dumps({"models": rows}, indent=2))
+        unusable = [{"manifest": str(path), "reason": reason} for path, reason in broken]
+        print(json.dumps({"models": rows, "broken": unusable}, indent=2))
         return
     header = ("NAME", "ARCHITECTURE", "CENSOR", "PARAMETERS", "DEFAULT", "DESCRIPTION")
     rows_text = [
@@ -202,6 +240,8 @@ def _print_models(as_json: bool, models_dir: Path | None) -> None:
     for row in [header, *rows_text]:
         cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:columns])]
         print("  ".join(cells) + "  " + row[columns])
+    for path, reason in broken:
+        print(f"BROKEN  {path}: {reason}")
 
 
 def _print_summary(report: BatchReport, stream: TextIO) -> None:
@@ -254,22 +294,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         auto_mask=args.auto_mask or args.detect_only,
         detect_only=args.detect_only,
     )
+    _tolerate_undecodable_names(sys.stderr)
     progress = TerminalProgress(sys.stderr)
     cancel = CancelToken()
     try:
-        report = run_batch(options, progress=progress, cancel=cancel)
+        with _terminate_as_interrupt():
+            report = run_batch(options, progress=progress, cancel=cancel)
     except UsageError as error:
         print(f"decensor: error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        # Outputs are written atomically at the end of each file, so nothing partial is left.
-        progress.clear()
-        print("decensor: interrupted; no partial output was left", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt:  # before the first file (loading the model)
+        report = BatchReport(cancelled=True)
     progress.clear()
     _print_summary(report, sys.stderr)
+    if report.cancelled:
+        # Outputs are written atomically at the end of each file, so nothing partial is left.
+        print("decensor: interrupted; no partial output was left", file=sys.stderr)
     if args.json:
-        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        # ASCII with escapes: valid JSON in any locale. A name that is not UTF-8 comes through
+        # as its os.fsdecode surrogates (\udcXX), which os.fsencode turns back into its bytes.
+        print(json.dumps(report.to_json(), indent=2, ensure_ascii=True))
+    if report.cancelled:
+        return EXIT_INTERRUPTED
     return EXIT_OK if report.ok else EXIT_FAILED
 
 

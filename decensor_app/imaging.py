@@ -10,13 +10,29 @@ How source modes map to output modes (documented in the README):
 =====================  ===========================  ==========================
 source                 in memory / output           note
 =====================  ===========================  ==========================
-RGB, RGBA (8-bit)      same                         alpha kept as is
+RGBA (8-bit)           same                         alpha kept as is
+RGB (8-bit)            RGB, or RGBA if it has a     the colour key becomes
+                       tRNS colour key              alpha 0, kept in the output
 P (palette)            RGB, or RGBA if transparent  restored colours are not in
                                                     the palette
-L, 1 (grayscale)       RGB (R = G = B)
+L, 1 (grayscale)       RGB (R = G = B), or RGBA if  as for RGB
+                       it has a tRNS colour key
 LA                     RGBA
-16-bit RGB(A)/gray     16-bit RGB(A)                hole = restored 8-bit x 257
+16-bit RGB(A)/gray     16-bit RGB(A) (RGBA if tRNS) hole = restored 8-bit x 257
 =====================  ===========================  ==========================
+
+Only the formats the app accepts are decoded (:data:`PICTURE_FORMATS`, :data:`INPUT_FORMATS`
+for green-painted inputs): Pillow would otherwise try every format it knows, and hand a
+PostScript file named ``.png`` to Ghostscript. A refused file's message says what it really is
+when its first bytes tell. Animated PNG and WebP files are refused (only one frame would be
+restored). The EXIF orientation (JPEG, WebP, PNG eXIf) is applied, as viewers do, and the
+output is written upright without EXIF.
+
+Damaged PNG chunks (a checksum that does not match): like libpng and the browsers, a damaged
+ancillary chunk that the app does not use (text, time, resolution, gamma...) is dropped and the
+picture read; a damaged chunk that holds pixels or what the app keeps or applies (IHDR, PLTE,
+IDAT, tRNS, iCCP, eXIf, animation chunks) refuses the file with a message naming the chunk, as
+the result could silently differ from the picture.
 """
 
 from __future__ import annotations
@@ -30,11 +46,12 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from struct import error as struct_error
 from typing import BinaryIO
 
 import cv2
 import numpy as np
-from PIL import Image, ImageFile
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 #: Suffixes (lower case) of the pictures the app reads: mosaic mode's originals, auto-mask
 #: inputs, training sources. When several originals share a base name, the first suffix wins.
@@ -42,6 +59,13 @@ PICTURE_EXTENSIONS: tuple[str, ...] = (".png", ".jpg", ".jpeg", ".webp")
 
 #: Suffixes of green-painted inputs: only lossless PNG keeps the paint exactly (0, 255, 0).
 INPUT_EXTENSIONS: tuple[str, ...] = (".png",)
+
+#: Pillow format names decoded for pictures (originals, auto-mask inputs, the painter, training
+#: sources): PNG, JPEG, WebP, matching :data:`PICTURE_EXTENSIONS`. Nothing else is ever decoded.
+PICTURE_FORMATS: tuple[str, ...] = ("PNG", "JPEG", "WEBP")
+
+#: Pillow format names decoded for green-painted inputs, matching :data:`INPUT_EXTENSIONS`.
+INPUT_FORMATS: tuple[str, ...] = ("PNG",)
 
 # Pillow's decompression-bomb guard, kept as the default limit. It is enforced in load_picture
 # with a message that names the limit and how to raise it (Pillow's own error names neither).
@@ -62,11 +86,14 @@ class Picture:
         pixels: HxWx3 (RGB) or HxWx4 (RGBA) array, uint8 or uint16, C-contiguous.
         source_mode: what the file held, e.g. ``"RGB"``, ``"P"``, ``"LA"``, ``"RGB;16"``.
         icc_profile: the embedded ICC profile (bytes) or None; written back into outputs.
+        exif_orientation: the EXIF orientation (1-8) that was applied to ``pixels`` when
+            loading; 1 = none. 5-8 swap width and height compared with the stored pixels.
     """
 
     pixels: np.ndarray
     source_mode: str
     icc_profile: bytes | None = None
+    exif_orientation: int = 1
 
     @property
     def height(self) -> int:
@@ -79,6 +106,11 @@ class Picture:
     @property
     def has_alpha(self) -> bool:
         return self.pixels.shape[2] == 4
+
+    @property
+    def rgb(self) -> np.ndarray:
+        """HxWx3 RGB at the picture's own depth (uint8 or uint16), a view (no copy)."""
+        return self.pixels[..., :3]
 
     @property
     def rgb8(self) -> np.ndarray:
@@ -108,16 +140,23 @@ def _png_bit_depth(header: bytes) -> int | None:
     return header[24]
 
 
-def load_picture(path: Path, max_pixels: int | None = DEFAULT_MAX_PIXELS) -> Picture:
-    """Decode ``path`` (any format Pillow reads) into a :class:`Picture`.
+def load_picture(
+    path: Path,
+    max_pixels: int | None = DEFAULT_MAX_PIXELS,
+    formats: tuple[str, ...] = PICTURE_FORMATS,
+) -> Picture:
+    """Decode ``path`` into a :class:`Picture`, upright (EXIF orientation applied).
 
     Args:
         path: the file.
         max_pixels: refuse pictures with more pixels than this (decompression-bomb guard);
             None or 0 means no limit.
+        formats: the Pillow formats accepted (:data:`PICTURE_FORMATS`, or
+            :data:`INPUT_FORMATS` for green-painted inputs); no other decoder is ever run.
 
     Raises:
-        PictureError: empty, unreadable, truncated, not a picture, or over the pixel limit.
+        PictureError: empty, unreadable, truncated, damaged, animated, not an accepted format,
+            or over the pixel limit.
     """
     path = Path(path)
     try:
@@ -126,6 +165,9 @@ def load_picture(path: Path, max_pixels: int | None = DEFAULT_MAX_PIXELS) -> Pic
         raise PictureError(f"cannot read {path}: {error.strerror or error}") from error
     if not data:
         raise PictureError(f"{path.name} is an empty file (0 bytes)")
+    png_exif: bytes | None = None
+    if data.startswith(_PNG_SIGNATURE) and "PNG" in formats:
+        data, png_exif = _checked_png(data, path)
 
     with warnings.catch_warnings():
         # Our own limit below replaces Pillow's warning; Pillow's hard error (2x its limit) is
@@ -133,26 +175,183 @@ def load_picture(path: Path, max_pixels: int | None = DEFAULT_MAX_PIXELS) -> Pic
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             with _pillow_pixel_limit(max_pixels):
-                image = Image.open(io.BytesIO(data))
+                image = Image.open(io.BytesIO(data), formats=list(formats))
                 width, height = image.size
                 _check_pixel_limit(path, width, height, max_pixels)
+                frames = getattr(image, "n_frames", 1)
+                if image.format in ("PNG", "WEBP") and frames > 1:
+                    raise PictureError(
+                        f"{path.name} is an animated {image.format} ({frames} frames): only "
+                        "still pictures can be restored; export the frame you want as a PNG"
+                    )
                 if _png_bit_depth(data[:32]) == 16:
                     picture = _decode_png16(data, path)
                 else:
                     image.load()  # decode now, so truncation is reported here
                     picture = _from_pillow(image)
+                if image.format == "PNG":
+                    orientation = _exif_orientation(png_exif)
+                else:
+                    orientation = _orientation_tag(image.getexif())
         except PictureError:
             raise
         except Image.DecompressionBombError as error:
             raise PictureError(_limit_message(path, *_size_or_zero(data), max_pixels)) from error
-        except Image.UnidentifiedImageError as error:
-            raise PictureError(
-                f"{path.name} is not a picture that can be read (is it really a PNG?)"
-            ) from error
+        except UnidentifiedImageError as error:
+            raise PictureError(_unaccepted_message(path, data, formats)) from error
         except (OSError, SyntaxError, ValueError, EOFError) as error:
             raise PictureError(f"{path.name} is truncated or corrupt: {error}") from error
+    picture.pixels = _oriented(picture.pixels, orientation)
+    picture.exif_orientation = orientation
     picture.icc_profile = image.info.get("icc_profile") or None
     return picture
+
+
+#: What a file is, from its first bytes: (signature, offset, description). Only to explain a
+#: refusal; nothing is decoded from it.
+_KNOWN_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
+    (_PNG_SIGNATURE, 0, "a PNG picture"),
+    (b"\xff\xd8\xff", 0, "a JPEG picture"),
+    (b"WEBP", 8, "a WebP picture"),
+    (b"GIF8", 0, "a GIF picture"),
+    (b"BM", 0, "a BMP picture"),
+    (b"II*\x00", 0, "a TIFF picture"),
+    (b"MM\x00*", 0, "a TIFF picture"),
+    (b"%!PS", 0, "a PostScript document"),
+    (b"\xc5\xd0\xd3\xc6", 0, "an EPS (PostScript) document"),
+    (b"%PDF", 0, "a PDF document"),
+    (b"8BPS", 0, "a Photoshop (PSD) file"),
+    (b"\x00\x00\x01\x00", 0, "an icon (ICO) file"),
+    (b"ftypheic", 4, "a HEIC picture"),
+    (b"ftypavif", 4, "an AVIF picture"),
+    (b"\x00\x00\x00\x0cjP  ", 0, "a JPEG 2000 picture"),
+    (b"<svg", 0, "an SVG drawing"),
+    (b"<?xml", 0, "an XML file (an SVG drawing?)"),
+    (b"PK\x03\x04", 0, "a ZIP archive"),
+)
+
+_FORMAT_NAMES = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP"}
+
+
+def _unaccepted_message(path: Path, data: bytes, formats: tuple[str, ...]) -> str:
+    """Why ``path`` was not decoded: what it really is (if its first bytes tell), and what is
+    accepted."""
+    names = [_FORMAT_NAMES.get(name, name) for name in formats]
+    accepted = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    only = f"only {accepted} is accepted" if len(names) == 1 else f"accepted: {accepted}"
+    what = next(
+        (text for magic, at, text in _KNOWN_SIGNATURES if data[at : at + len(magic)] == magic),
+        None,
+    )
+    if what is None:
+        return f"{path.name} is not a {accepted} picture (its contents are not a known format)"
+    if what.endswith(("PNG picture", "JPEG picture", "WebP picture")) and any(
+        what.endswith(f"{name} picture") for name in names
+    ):
+        return f"{path.name} is {what} that is damaged and cannot be read"
+    hint = ""
+    if formats == INPUT_FORMATS:
+        hint = "; green paint must be saved as PNG, other formats change the exact green"
+    readable = any(what.endswith(f"{name} picture") for name in _FORMAT_NAMES.values())
+    kind = "which is not accepted here" if readable else "not a picture the app reads"
+    return f"{path.name} is {what}, {kind}: {only}{hint}"
+
+
+#: Chunks whose damage refuses the file: they hold the pixels, or what the app keeps or
+#: applies (transparency, colour profile, orientation, animation). Other ancillary chunks with
+#: a bad checksum are dropped, as libpng does.
+_TRUSTED_CHUNKS = frozenset(
+    {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"iCCP", b"eXIf", b"acTL", b"fcTL", b"fdAT"}
+)
+
+_CHUNK_ROLES = {
+    b"IHDR": "the picture's size and format",
+    b"PLTE": "the palette",
+    b"IDAT": "the picture data",
+    b"tRNS": "the transparency",
+    b"iCCP": "the colour profile",
+    b"eXIf": "the EXIF data, with the orientation",
+}
+
+
+def _checked_png(data: bytes, path: Path) -> tuple[bytes, bytes | None]:
+    """Verify every chunk's checksum; returns (the PNG without damaged chunks the app may
+    ignore, the eXIf chunk's data or None). A truncated file is left to the decoders, which
+    report truncation.
+
+    Raises:
+        PictureError: a chunk that matters (:data:`_TRUSTED_CHUNKS`, or any critical one) is
+            damaged; the message names it.
+    """
+    position = len(_PNG_SIGNATURE)
+    kept: list[bytes] = []
+    dropped = False
+    exif: bytes | None = None
+    while position + 12 <= len(data):
+        length = int.from_bytes(data[position : position + 4], "big")
+        end = position + 12 + length
+        if end > len(data):
+            break
+        kind = data[position + 4 : position + 8]
+        body = data[position + 8 : end - 4]
+        if zlib.crc32(kind + body) != int.from_bytes(data[end - 4 : end], "big"):
+            critical = not kind[:1].islower()
+            if critical or kind in _TRUSTED_CHUNKS:
+                name = kind.decode("ascii", "replace")
+                role = _CHUNK_ROLES.get(kind, "animation" if not critical else "a required part")
+                raise PictureError(
+                    f"{path.name} is damaged: the checksum of its {name} chunk ({role}) does "
+                    "not match its contents (an incomplete download or a disk error?); get "
+                    "the file again or re-save it from an editor"
+                )
+            dropped = True
+        else:
+            kept.append(data[position:end])
+            if kind == b"eXIf":
+                exif = body
+        position = end
+        if kind == b"IEND":
+            break
+    if not dropped:
+        return data, exif
+    return _PNG_SIGNATURE + b"".join(kept) + data[position:], exif
+
+
+_ORIENTATION_TAG = 0x0112
+
+
+def _orientation_tag(exif: Image.Exif) -> int:
+    value = exif.get(_ORIENTATION_TAG, 1)
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def _exif_orientation(exif_data: bytes | None) -> int:
+    """The orientation in a PNG's eXIf chunk (a TIFF structure), 1 if none or unreadable."""
+    if not exif_data:
+        return 1
+    exif = Image.Exif()
+    try:
+        exif.load(exif_data)
+    except (SyntaxError, ValueError, OSError, struct_error):
+        return 1
+    return _orientation_tag(exif)
+
+
+def _oriented(pixels: np.ndarray, orientation: int) -> np.ndarray:
+    """``pixels`` (HxWxC) turned as EXIF ``orientation`` says a viewer shows them (the same as
+    PIL.ImageOps.exif_transpose), C-contiguous."""
+    if orientation == 1:
+        return pixels
+    turned = {
+        2: lambda p: p[:, ::-1],
+        3: lambda p: p[::-1, ::-1],
+        4: lambda p: p[::-1],
+        5: lambda p: p.transpose(1, 0, 2),
+        6: lambda p: np.rot90(p, k=-1),
+        7: lambda p: p.transpose(1, 0, 2)[::-1, ::-1],
+        8: lambda p: np.rot90(p, k=1),
+    }[orientation](pixels)
+    return np.ascontiguousarray(turned)
 
 
 @contextlib.contextmanager
@@ -191,15 +390,18 @@ def _check_pixel_limit(path: Path, width: int, height: int, max_pixels: int | No
 
 def _from_pillow(image: Image.Image) -> Picture:
     mode = image.mode
-    if mode in ("RGB", "RGBA"):
+    if mode == "RGBA":
         converted = image
+    elif mode == "RGB":
+        # A tRNS colour key becomes alpha (Pillow keeps it only as info["transparency"]).
+        converted = image.convert("RGBA") if "transparency" in image.info else image
     elif mode == "P" or mode == "PA":
         has_alpha = mode == "PA" or "transparency" in image.info
         converted = image.convert("RGBA" if has_alpha else "RGB")
     elif mode in ("LA", "La", "RGBa"):
         converted = image.convert("RGBA")
     elif mode in ("L", "1"):
-        converted = image.convert("RGB")
+        converted = image.convert("RGBA" if "transparency" in image.info else "RGB")
     elif mode.startswith("I;16") or mode == "I":
         # 16-bit grayscale that was not caught as a PNG (e.g. TIFF): scale to 8 bits.
         gray = np.asarray(image, dtype=np.uint32)
@@ -305,10 +507,10 @@ def write_file_atomically(path: Path, write: Callable[[BinaryIO], object]) -> No
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """fsync ``folder`` so that a rename in it survives a power cut (POSIX; Windows cannot open
     folders and makes renames durable itself)."""
     if os.name == "nt":

@@ -31,15 +31,26 @@ _NEIGHBOUR_OFFSETS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 
 
 
 def exact_green(rgb: np.ndarray) -> np.ndarray:
-    """HxW bool, True where ``rgb`` (HxWx3 uint8 RGB) is exactly (0, 255, 0)."""
-    return (rgb[..., 1] == 255) & (rgb[..., 0] == 0) & (rgb[..., 2] == 0)
+    """HxW bool, True where ``rgb`` (HxWx3 RGB, uint8 or uint16) is exactly green: (0, 255, 0)
+    in 8 bits, (0, 65535, 0) in 16 bits. 16-bit pictures are compared on their own values,
+    never on a rounded 8-bit view (where anything within 128/65535 of green would count)."""
+    full = np.iinfo(rgb.dtype).max
+    return (rgb[..., 1] == full) & (rgb[..., 0] == 0) & (rgb[..., 2] == 0)
+
+
+def _in_8bit_units(rgb: np.ndarray) -> np.ndarray:
+    """float32 HxWx3 in 0-255 units, from uint8 or uint16 (no rounding of 16-bit values)."""
+    scale = 255.0 / np.iinfo(rgb.dtype).max
+    return rgb.astype(np.float32) * np.float32(scale)
 
 
 def green_mask(rgb: np.ndarray, include_fringe: bool = True) -> np.ndarray:
     """The censor mask of a green-painted picture.
 
     Args:
-        rgb: HxWx3 uint8 RGB.
+        rgb: HxWx3 RGB, uint8 or uint16 (pass a 16-bit picture's own values,
+            :attr:`Picture.rgb`, not its rounded 8-bit view). Fringe thresholds are in 0-255
+            units at either depth.
         include_fringe: also take in the anti-aliased fringe: pixels touching an exact-green
             region (up to :data:`FRINGE_MAX_WIDTH` pixels out) whose colour is a blend of green
             with a non-green neighbour, or is nearly pure green. Green elsewhere in the picture
@@ -52,6 +63,7 @@ def green_mask(rgb: np.ndarray, include_fringe: bool = True) -> np.ndarray:
     if not include_fringe or not mask.any():
         return mask
     height, width = mask.shape
+    values = _in_8bit_units(rgb)
     green = np.array(GREEN, np.float32)
     kernel = np.ones((3, 3), np.uint8)
     for _ in range(FRINGE_MAX_WIDTH):
@@ -59,7 +71,7 @@ def green_mask(rgb: np.ndarray, include_fringe: bool = True) -> np.ndarray:
         ys, xs = np.nonzero(ring)
         if ys.size == 0:
             break
-        colour = rgb[ys, xs].astype(np.float32)
+        colour = values[ys, xs]
         to_green = colour - green
         accepted = np.einsum("ij,ij->i", to_green, to_green) <= FRINGE_NEAR_GREEN_DISTANCE**2
         for dy, dx in _NEIGHBOUR_OFFSETS:
@@ -67,7 +79,7 @@ def green_mask(rgb: np.ndarray, include_fringe: bool = True) -> np.ndarray:
             inside = (ny >= 0) & (ny < height) & (nx >= 0) & (nx < width)
             ny, nx = np.clip(ny, 0, height - 1), np.clip(nx, 0, width - 1)
             usable = inside & ~mask[ny, nx]
-            neighbour = rgb[ny, nx].astype(np.float32)
+            neighbour = values[ny, nx]
             towards_green = green - neighbour
             length2 = np.einsum("ij,ij->i", towards_green, towards_green)
             offset = colour - neighbour
@@ -99,10 +111,11 @@ def near_green_count(rgb: np.ndarray, tolerance: int = 24) -> int:
     """How many pixels are within ``tolerance`` of green per channel but not exactly green.
 
     Used to explain a "no green found" error: colour-managed exports shift pure green.
+    ``rgb`` is HxWx3, uint8 or uint16; ``tolerance`` is in 0-255 units.
     """
-    near = (
-        (rgb[..., 0] <= tolerance) & (rgb[..., 1] >= 255 - tolerance) & (rgb[..., 2] <= tolerance)
-    )
+    limit = tolerance * np.iinfo(rgb.dtype).max // 255
+    top = np.iinfo(rgb.dtype).max - limit
+    near = (rgb[..., 0] <= limit) & (rgb[..., 1] >= top) & (rgb[..., 2] <= limit)
     return int(np.count_nonzero(near & ~exact_green(rgb)))
 
 

@@ -21,6 +21,15 @@ from decensor_app.masks import green_mask, paint_green
 Point = tuple[int, int]
 
 
+class SourceWouldBeReplaced(ValueError):
+    """Saving would replace the opened file (a green input reopened from the input folder):
+    allowed only when the user confirmed it (``replace_source=True``)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"saving would replace the opened file {path}")
+        self.path = path
+
+
 @dataclass(frozen=True)
 class Edit:
     """One undoable change: the mask inside ``(x, y, width, height)`` before and after."""
@@ -44,6 +53,8 @@ class MaskDocument:
         unknown: HxW bool, pixels whose clean content is not known (green in an opened greened
             file without its original): they cannot be erased.
         source: the file it came from.
+        original_source: the clean original ``picture`` was read from (a greened file opened
+            with its original), else None.
     """
 
     def __init__(
@@ -52,10 +63,12 @@ class MaskDocument:
         mask: np.ndarray,
         source: Path | None = None,
         unknown: np.ndarray | None = None,
+        original_source: Path | None = None,
     ) -> None:
         self.picture = picture
         self.mask = mask
         self.source = source
+        self.original_source = original_source
         self.unknown = unknown if unknown is not None else np.zeros_like(mask)
 
     @classmethod
@@ -71,7 +84,7 @@ class MaskDocument:
             PictureError: unreadable file. ValueError: the original's size differs.
         """
         painted = load_picture(path)
-        mask = green_mask(painted.rgb8)
+        mask = green_mask(painted.rgb)  # 16-bit: exact in 16 bits
         if original is None:
             return cls(painted, mask, Path(path), unknown=mask.copy())
         clean = load_picture(original)
@@ -80,7 +93,7 @@ class MaskDocument:
                 f"{original.name} is {clean.width}x{clean.height}, "
                 f"{path.name} is {painted.width}x{painted.height}"
             )
-        return cls(clean, mask, Path(path))
+        return cls(clean, mask, Path(path), original_source=Path(original))
 
     @property
     def height(self) -> int:
@@ -156,27 +169,53 @@ class MaskDocument:
         return paint_green(self.picture, self.mask)
 
     def save(
-        self, input_dir: Path, original_dir: Path | None = None, name: str | None = None
+        self,
+        input_dir: Path,
+        original_dir: Path | None = None,
+        name: str | None = None,
+        replace_source: bool = False,
     ) -> list[Path]:
         """Write ``<name>.png`` (greened) into ``input_dir`` and, for mosaic mode, the untouched
-        picture as ``<name>.png`` into ``original_dir``. The source file is never written.
+        picture as ``<name>.png`` into ``original_dir``.
+
+        The opened file is replaced only with ``replace_source`` (the user confirmed it: a
+        green input reopened from the input folder and repainted). The original file the
+        picture was read from is never rewritten (it is unchanged), and the original is
+        written before the greened file, so a failure never leaves the clean picture only
+        under green.
 
         Returns:
-            The files written.
+            The files written (or, for an original already in place, kept).
+
+        Raises:
+            SourceWouldBeReplaced: the greened file is the opened file and ``replace_source``
+                is False.
+            ValueError: mosaic mode, but the picture under the existing green is unknown (no
+                clean original was found), so no original can be saved.
+            PictureError: writing failed.
         """
         stem = name or (self.source.stem if self.source else "painted")
-        targets = [Path(input_dir) / f"{stem}.png"]
-        if original_dir is not None:
-            targets.append(Path(original_dir) / f"{stem}.png")
-        if self.source is not None and any(
-            t.exists() and t.resolve() == self.source.resolve() for t in targets
-        ):
+        greened_path = Path(input_dir) / f"{stem}.png"
+        if not replace_source and _same_file(greened_path, self.source):
+            raise SourceWouldBeReplaced(greened_path)
+        original_path = Path(original_dir) / f"{stem}.png" if original_dir is not None else None
+        keep_original = original_path is not None and (
+            _same_file(original_path, self.original_source)
+            or (_same_file(original_path, self.source) and not self.unknown.any())
+        )
+        if original_path is not None and not keep_original and self.unknown.any():
             raise ValueError(
-                f"saving would overwrite the opened file {self.source}; pick another name"
+                f"no clean original of {stem} was found in {original_dir}, so the picture "
+                "under its green is unknown and no original can be saved: put the original "
+                "(the picture with the mosaic, without green) there first"
             )
-        for folder in {t.parent for t in targets}:
+        for folder in {greened_path.parent, *([original_path.parent] if original_path else [])}:
             folder.mkdir(parents=True, exist_ok=True)
-        save_picture(targets[0], self.greened())
-        if original_dir is not None:
-            save_picture(targets[1], self.picture)
-        return targets
+        if original_path is not None and not keep_original:
+            save_picture(original_path, self.picture)
+        save_picture(greened_path, self.greened())
+        return [greened_path] if original_path is None else [greened_path, original_path]
+
+
+def _same_file(path: Path, other: Path | None) -> bool:
+    return other is not None and path.exists() and path.resolve() == Path(other).resolve()

@@ -336,3 +336,77 @@ def test_save_and_decensor_restores_just_that_picture(
     report: BatchReport = signal.args[0]
     assert [r.input.name for r in report.files] == ["new.png"]
     assert sorted(p.name for p in folders.output.iterdir()) == ["new.png"]
+
+
+def _answer_the_next_dialog(qtbot, button) -> list[str]:
+    """Click ``button`` in the next modal dialog once it shows; returns its texts."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    texts: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        texts.append(dialog.text())
+        chosen = dialog.button(button)
+        if chosen is None:  # not the expected question (e.g. "Cannot save"): just close it
+            texts.append("unexpected dialog")
+            dialog.reject()
+        else:
+            chosen.click()
+
+    QTimer.singleShot(0, answer)
+    return texts
+
+
+def test_a_green_input_reopened_from_the_input_folder_can_be_repainted_and_saved_back(
+    qtbot, painter: PainterWindow, folders: Folders
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    old_hole = box(150, 200, 20, 20, 30, 30)
+    path = save_png(folders.input / "art.png", paint(scene(200, 150, seed=3), old_hole))
+    assert painter.open_file(path)
+    assert painter.document.unknown.any()  # no original: the old green stays
+    painter.canvas.scale, painter.canvas.offset = 2.0, QPointF(10, 10)
+    painter.set_tool("rectangle")
+    _drag(qtbot, painter.canvas, [(120, 60), (160, 100)])
+    # Declining keeps the user's file as it was.
+    before = path.read_bytes()
+    texts = _answer_the_next_dialog(qtbot, QMessageBox.StandardButton.No)
+    assert painter.save() == []
+    assert texts and str(path) in texts[0]
+    assert path.read_bytes() == before
+    # Confirming saves the repainted mask back into the input folder.
+    texts = _answer_the_next_dialog(qtbot, QMessageBox.StandardButton.Yes)
+    assert painter.save() == [path]
+    saved = np.array(Image.open(path).convert("RGB"))
+    assert np.array_equal(exact_green(saved), old_hole | painter.document.mask)
+    assert exact_green(saved)[60:100, 120:160].all() and exact_green(saved)[20:50, 20:50].all()
+    assert np.array_equal(saved[~exact_green(saved)], scene(200, 150, seed=3)[~exact_green(saved)])
+
+
+def test_a_repainted_mosaic_input_is_saved_back_and_its_original_is_left_untouched(
+    qtbot, painter: PainterWindow, folders: Folders
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    painter.censor["value"] = "mosaic"  # type: ignore[attr-defined]
+    clean = scene(200, 150, seed=3)
+    original = save_png(folders.original / "art.png", clean)
+    original_bytes = original.read_bytes()
+    path = save_png(folders.input / "art.png", paint(clean, box(150, 200, 20, 20, 30, 30)))
+    assert painter.open_file(path)
+    painter.canvas.scale, painter.canvas.offset = 2.0, QPointF(10, 10)
+    painter.set_tool("eraser")
+    painter.size_box.setValue(6)
+    _drag(qtbot, painter.canvas, [(35, 22), (35, 48)])  # erase a stripe of the old green
+    _answer_the_next_dialog(qtbot, QMessageBox.StandardButton.Yes)
+    assert painter.save() == [path, original]
+    saved = np.array(Image.open(path).convert("RGB"))
+    assert np.array_equal(exact_green(saved), painter.document.mask)
+    assert not exact_green(saved)[30:40, 34].any()  # erased back to the picture
+    assert original.read_bytes() == original_bytes

@@ -21,7 +21,7 @@ from decensor_app.imaging import (
     write_atomically,
     write_file_atomically,
 )
-from decensor_app.trainer.run import RunDir
+from decensor_app.trainer.run import CheckpointWriteError, RunDir
 from tests.conftest import scene
 
 
@@ -159,7 +159,7 @@ def test_a_checkpoint_write_that_fails_midway_leaves_no_temporary_and_no_checkpo
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(np, "savez", full_disk)
-    with pytest.raises(OSError, match="No space left on device"):
+    with pytest.raises(CheckpointWriteError, match="No space left on device"):
         run.save_checkpoint(2, groups, keep=3)
     assert list(run.checkpoints.iterdir()) == [first]
     assert run.latest_checkpoint() == first

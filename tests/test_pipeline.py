@@ -210,7 +210,7 @@ def _truncated_png() -> bytes:
 BAD_INPUTS: dict[str, tuple[object, str]] = {
     "zero-byte.png": (b"", "empty file"),
     "truncated.png": (_truncated_png, "truncated or corrupt"),
-    "text.png": (b"this is not a picture\n", "not a picture"),
+    "text.png": (b"this is not a picture\n", "is not a"),
     "no-green.png": (lambda: _png_bytes(scene()), "no green"),
     "all-green.png": (lambda: _png_bytes(np.full((20, 20, 3), GREEN, np.uint8)), "whole picture"),
     "gray.png": (lambda: _png_bytes(scene()[..., 0], "L"), "no green"),

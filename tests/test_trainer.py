@@ -400,7 +400,9 @@ def test_a_new_run_warm_started_from_an_export_continues_its_generator(
     assert _losses(tmp_path / "warm")[3] == pytest.approx(
         _losses(tmp_path / "original")[3], rel=1e-4
     )
-    manifest = export(tmp_path / "warm", "base", tmp_path / "models")  # replaces what it began from
+    manifest = export(
+        tmp_path / "warm", "base", tmp_path / "models", overwrite=True
+    )  # replaces what it began from
     assert manifest.training["steps"] == 3
     assert manifest.training["init_from"] == {"model": "base", "steps": 2}
 

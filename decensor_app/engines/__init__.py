@@ -6,6 +6,7 @@ Classical engines are built in; learned ones are the manifests in the models fol
 
 from __future__ import annotations
 
+import json
 import os
 from importlib import resources
 from pathlib import Path
@@ -20,6 +21,7 @@ __all__ = [
     "Engine",
     "EngineError",
     "ModelInfo",
+    "broken_manifests",
     "default_model",
     "default_models_dir",
     "list_models",
@@ -67,6 +69,28 @@ def _manifests(models_dir: Path | None) -> dict[str, tuple[Manifest, Path]]:
     return found
 
 
+def broken_manifests(models_dir: Path | None = None) -> list[tuple[Path, str]]:
+    """(manifest file, why it cannot be loaded) of every unusable manifest in ``models_dir``,
+    for ``--list-models`` to show beside the usable ones."""
+    broken = []
+    for path in find_manifests(models_dir or default_models_dir()):
+        try:
+            Manifest.load(path)
+        except EngineError as error:
+            broken.append((path, str(error)))
+    return broken
+
+
+def _may_be_default_for(path: Path, censor: CensorType) -> bool:
+    """Whether the unusable manifest ``path`` may have been meant as ``censor``'s default:
+    it says so, or it is too damaged to tell."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return censor in data.get("default_for", [censor])
+    except (OSError, ValueError, TypeError, AttributeError):
+        return True
+
+
 def list_models(models_dir: Path | None = None) -> list[ModelInfo]:
     """Every engine that can be loaded: the classical ones and the models in ``models_dir``."""
     learned = [manifest.info() for manifest, _ in _manifests(models_dir).values()]
@@ -74,7 +98,18 @@ def list_models(models_dir: Path | None = None) -> list[ModelInfo]:
 
 
 def default_model(censor: CensorType, models_dir: Path | None = None) -> str:
-    """The installed model marked default for ``censor``, else the classical engine."""
+    """The installed model marked default for ``censor``, else the classical engine.
+
+    Raises:
+        EngineError: a manifest that is, or may be, the default for ``censor`` cannot be loaded
+            (a silent fall-back to the classical engine would hide the broken model).
+    """
+    for path, reason in broken_manifests(models_dir):
+        if _may_be_default_for(path, censor):
+            raise EngineError(
+                f"{reason}; it may be the default {censor} model: repair or remove {path}, "
+                "or pick an engine with --model"
+            )
     for manifest, _ in _manifests(models_dir).values():
         if censor in manifest.default_for and censor in manifest.censor_types:
             return manifest.name

@@ -11,7 +11,9 @@ Importing this module imports Keras; the registry imports it only when a model i
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ import numpy as np
 
 from decensor_app import architectures
 from decensor_app.engines.base import BatchEngine, CensorType, EngineError, EngineInput
-from decensor_app.engines.manifest import Manifest, sha256_file
+from decensor_app.engines.manifest import Manifest, sha256_file, weights_path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter
 
@@ -51,13 +53,44 @@ def write_model(
     config: dict[str, Any],
     censor_types: list[CensorType],
     input_size: int,
+    overwrite: bool = False,
     **extra: Any,
 ) -> Manifest:
-    """Save ``model``'s weights and its manifest (with the weights' checksum) into models_dir."""
+    """Save ``model``'s weights and its manifest (with the weights' checksum) into models_dir.
+
+    The weights are written under a hidden temporary name and fsynced, then renamed into
+    place, and the manifest is published last, atomically: a kill at any moment leaves the
+    earlier model whole, no model of that name (an old one being replaced: its manifest goes
+    first), or the new model whole, never a manifest whose weights do not match it.
+
+    Raises:
+        FileExistsError: a model called ``name`` is installed and ``overwrite`` is false.
+        ValueError: ``name`` is not a plain file name.
+    """
     models_dir = Path(models_dir)
+    if not name or name.startswith(".") or Path(name).name != name or "\\" in name:
+        raise ValueError(f"model name {name!r} must be a plain file name (no folders)")
+    manifest_path = models_dir / f"{name}.json"
+    if manifest_path.exists() and not overwrite:
+        raise FileExistsError(
+            f"a model called {name!r} is already installed ({manifest_path}): pass --overwrite "
+            "to replace it, or choose another --name"
+        )
     models_dir.mkdir(parents=True, exist_ok=True)
     weights = f"{name}.weights.h5"
-    model.save_weights(models_dir / weights)
+    # Keras insists on the .weights.h5 suffix; the dot prefix hides it from manifest scans.
+    temporary = models_dir / f".{name[:32]}.{secrets.token_hex(4)}.partial.weights.h5"
+    try:
+        model.save_weights(temporary)
+        with open(temporary, "rb+") as stream:
+            os.fsync(stream.fileno())
+        checksum = sha256_file(temporary)
+        manifest_path.unlink(missing_ok=True)  # an old manifest never meets the new weights
+        os.replace(temporary, models_dir / weights)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
     manifest = Manifest(
         name=name,
         architecture=architecture,
@@ -66,10 +99,10 @@ def write_model(
         input_size=input_size,
         parameters=count_parameters(model),
         weights=weights,
-        sha256=sha256_file(models_dir / weights),
+        sha256=checksum,
         **extra,
     )
-    manifest.save(models_dir / f"{name}.json")
+    manifest.save(manifest_path)  # atomic, and it syncs the folder (the rename above too)
     return manifest
 
 
@@ -85,25 +118,25 @@ class GeneratorEngine(BatchEngine):
         self.spec = architectures.get(manifest.architecture)
         self.info = manifest.info()
         self.native_size = manifest.input_size
-        weights_path = Path(models_dir) / manifest.weights
-        if not weights_path.is_file():
+        weights_file = weights_path(manifest, Path(models_dir))
+        if not weights_file.is_file():
             raise EngineError(
-                f"weights file {weights_path} of model {manifest.name!r} is missing; "
+                f"weights file {weights_file} of model {manifest.name!r} is missing; "
                 "reinstall the model or export it again"
             )
-        actual = sha256_file(weights_path)
+        actual = sha256_file(weights_file)
         if actual != manifest.sha256:
             raise EngineError(
-                f"weights file {weights_path} of model {manifest.name!r} is corrupt "
+                f"weights file {weights_file} of model {manifest.name!r} is corrupt "
                 f"(SHA-256 {actual[:12]}..., the manifest expects {manifest.sha256[:12]}...); "
                 "reinstall the model or export it again"
             )
         self.network = build_network(manifest.architecture, manifest.config, self.native_size)
         try:
-            self.network.load_weights(weights_path)
+            self.network.load_weights(weights_file)
         except (ValueError, KeyError, OSError) as error:
             raise EngineError(
-                f"weights file {weights_path} does not fit a {manifest.architecture} network "
+                f"weights file {weights_file} does not fit a {manifest.architecture} network "
                 f"with config {manifest.config}: {error}"
             ) from error
 

@@ -9,9 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from decensor_app import architectures
-from decensor_app.engines.base import CensorType, EngineError, ModelInfo
+from decensor_app.engines.base import CENSOR_TYPES, CensorType, EngineError, ModelInfo
+from decensor_app.imaging import write_atomically
 
 MANIFEST_VERSION = 1
+
+#: Patch sides a manifest's ``input_size`` may hold: the networks downsample by up to 8, and
+#: sides beyond the maximum would only exhaust memory (the pipeline tiles larger regions).
+INPUT_SIZE_RANGE = (16, 2048)
+INPUT_SIZE_MULTIPLE = 8
 
 
 @dataclass
@@ -56,13 +62,43 @@ class Manifest:
             spec = architectures.get(manifest.architecture)
         except KeyError as error:
             raise EngineError(f"model manifest {path}: {error.args[0]}") from None
-        problem = spec.check_config(manifest.config)
+        problem = spec.check_config(manifest.config) or manifest._field_problem()
         if problem is not None:
             raise EngineError(f"model manifest {path}: {problem}")
+        weights_path(manifest, Path(path).parent, path)  # refuses weights outside the folder
         return manifest
 
+    def _field_problem(self) -> str | None:
+        """Why the fields other than ``config`` are unusable, or None."""
+        low, high = INPUT_SIZE_RANGE
+        size = self.input_size
+        if type(size) is not int or not low <= size <= high or size % INPUT_SIZE_MULTIPLE:
+            return (
+                f"input_size {size!r} is not a whole number of pixels from {low} to {high} "
+                f"divisible by {INPUT_SIZE_MULTIPLE}"
+            )
+        for key in ("censor_types", "default_for"):
+            values = getattr(self, key)
+            if not isinstance(values, list) or not set(values) <= set(CENSOR_TYPES):
+                return f"{key} {values!r} is not a list of {', '.join(CENSOR_TYPES)}"
+        if not self.censor_types:
+            return "censor_types is empty"
+        if not set(self.default_for) <= set(self.censor_types):
+            return f"default_for {self.default_for} names a censor type it does not restore"
+        for key in ("name", "architecture", "weights", "sha256", "description"):
+            if not isinstance(getattr(self, key), str):
+                return f"{key} {getattr(self, key)!r} is not a string"
+        if type(self.parameters) is not int or self.parameters < 0:
+            return f"parameters {self.parameters!r} is not a count"
+        for key in ("training", "metrics"):
+            if not isinstance(getattr(self, key), dict):
+                return f"{key} is not an object"
+        return None
+
     def save(self, path: Path) -> None:
-        Path(path).write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
+        """Write the manifest atomically (a kill never leaves half a manifest)."""
+        text = json.dumps(asdict(self), indent=2) + "\n"
+        write_atomically(Path(path), text.encode("utf-8"))
 
     def info(self) -> ModelInfo:
         return ModelInfo(
@@ -80,6 +116,27 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: stream.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def weights_path(manifest: Manifest, models_dir: Path, source: Path | None = None) -> Path:
+    """The weights file of ``manifest``, which must lie in ``models_dir`` itself.
+
+    Checked before anything opens the file: a manifest naming ``../`` or an absolute path
+    would otherwise have any readable file hashed (and, with a matching hash, loaded).
+
+    Raises:
+        EngineError: the weights path leaves the models folder.
+    """
+    folder = Path(models_dir).resolve()
+    candidate = Path(models_dir) / manifest.weights
+    name = Path(manifest.weights)
+    if name.is_absolute() or len(name.parts) != 1 or candidate.resolve().parent != folder:
+        raise EngineError(
+            f"model manifest {source or Path(models_dir) / (manifest.name + '.json')}: weights "
+            f"{manifest.weights!r} lies outside the models folder {models_dir}; a manifest may "
+            "only name a weights file beside it"
+        )
+    return candidate
 
 
 def find_manifests(models_dir: Path) -> list[Path]:

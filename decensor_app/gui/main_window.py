@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from decensor_app.engines import default_model, default_models_dir, list_models
+from decensor_app.engines import EngineError, default_model, default_models_dir, list_models
 from decensor_app.engines.base import CensorType
 from decensor_app.folders import DEFAULT_INPUT_DIR, DEFAULT_ORIGINAL_DIR, DEFAULT_OUTPUT_DIR
 from decensor_app.gui.actions import Shortcut, make_action
@@ -263,7 +263,11 @@ class MainWindow(QMainWindow):
         """List the models that restore the chosen censor type; the default one first."""
         censor = self.censor
         wanted = stored_setting(self.settings, f"model/{censor}", "")
-        default = default_model(censor, self.models_dir)
+        try:
+            default: str | None = default_model(censor, self.models_dir)
+        except EngineError as error:  # a broken default manifest: said in the log, not hidden
+            default = None
+            self.statusBar().showMessage(f"Default {censor} model: {error}")
         self.model_combo.clear()
         for info in list_models(self.models_dir):
             if censor not in info.censor_types:
@@ -272,7 +276,7 @@ class MainWindow(QMainWindow):
             if info.name == default:
                 label += " - default"
             self.model_combo.addItem(label, info.name)
-        index = self.model_combo.findData(wanted or default)
+        index = self.model_combo.findData(wanted or default or "")
         self.model_combo.setCurrentIndex(max(index, 0))
 
     # --- running ---------------------------------------------------------------------------

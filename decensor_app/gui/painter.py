@@ -48,7 +48,7 @@ from decensor_app.engines.base import CensorType
 from decensor_app.gui.actions import Shortcut, make_action
 from decensor_app.gui.compare import ZoomPan, to_qimage
 from decensor_app.imaging import PICTURE_EXTENSIONS, PictureError
-from decensor_app.painting import Edit, MaskDocument
+from decensor_app.painting import Edit, MaskDocument, SourceWouldBeReplaced
 from decensor_app.pipeline import FileError, find_original
 
 Tool = Literal["brush", "eraser", "rectangle", "lasso"]
@@ -413,14 +413,38 @@ class PainterWindow(QMainWindow):
         if self.document is None:
             return []
         input_dir, original_dir, censor = self.folders()
+        originals = original_dir if censor == "mosaic" else None
         try:
-            written = self.document.save(input_dir, original_dir if censor == "mosaic" else None)
+            try:
+                written = self.document.save(input_dir, originals)
+            except SourceWouldBeReplaced as conflict:
+                # A green input reopened from the input folder: saving it back is the point,
+                # but it replaces the user's file, so ask (default: no).
+                if not self._confirm_replace(conflict.path):
+                    self.status.setText("not saved: the opened file was kept")
+                    return []
+                written = self.document.save(input_dir, originals, replace_source=True)
         except (PictureError, ValueError, OSError) as error:
             QMessageBox.warning(self, "Cannot save", str(error))
             return []
         self.undo_stack.setClean()
         self.status.setText("saved " + ", ".join(str(p) for p in written))
         return written
+
+    def _confirm_replace(self, path: Path) -> bool:
+        lost = (
+            ""
+            if self.document is not None and self.document.original_source is not None
+            else " What is under the newly painted areas is replaced by green in that file."
+        )
+        answer = QMessageBox.question(
+            self,
+            "Replace the opened file?",
+            f"Save the repainted mask over {path}?{lost}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def save_and_decensor(self) -> None:
         written = self.save()

@@ -26,9 +26,13 @@ from decensor_app.pipeline.core import Cancelled, CancelToken, restore_variation
 from decensor_app.pipeline.files import (
     ORIGINAL_EXTENSIONS,
     FileError,
+    broken_link_reason,
     discover_inputs,
     load,
+    output_folder_claim,
     output_paths,
+    publish_without_replacing,
+    temporary_name,
     variation_of,
 )
 from decensor_app.pipeline.results import (
@@ -46,6 +50,10 @@ VARIATION_COUNTS = (1, 2, 4)
 
 class UsageError(Exception):
     """The batch cannot start (bad folder, option or model); nothing was processed."""
+
+
+class OutputTaken(FileError):
+    """Without overwrite: another run published this output after this one checked for it."""
 
 
 @dataclass
@@ -150,7 +158,11 @@ class RestoreStep:
             pixels = base.pixels.copy()
             pixels[hole, :3] = from_uint8(rgb[hole], pixels.dtype)
             del rgb
-            _save(output_path, Picture(pixels, base.source_mode, base.icc_profile))
+            _save(
+                output_path,
+                Picture(pixels, base.source_mode, base.icc_profile),
+                self.options.overwrite,
+            )
         return "restored", region_count, detections
 
 
@@ -170,15 +182,57 @@ class DetectStep:
     ) -> tuple[Status, int, list[dict[str, object]] | None]:
         picture = load(path, self.options.max_pixels)
         hole, regions, _ = detected_mask(picture.rgb8)
-        _save(outputs[0], paint_green(picture, hole))
+        _save(outputs[0], paint_green(picture, hole), self.options.overwrite)
         return "detected", len(regions), regions
 
 
-def _save(path: Path, picture: Picture) -> None:
+def _save(path: Path, picture: Picture, overwrite: bool) -> None:
+    """Write ``picture`` to ``path``; without ``overwrite``, never over a file that another run
+    published meanwhile (the check in :func:`_run_one` and the write are not one step).
+
+    Raises:
+        OutputTaken: without ``overwrite``, ``path`` appeared meanwhile.
+        FileError: it cannot be written.
+    """
+    if path.is_dir():
+        raise FileError(_folder_in_the_way(path))
+    target = path if overwrite else temporary_name(path)
     try:
-        save_picture(path, picture)
+        save_picture(target, picture)
+        if not overwrite:
+            publish_without_replacing(target, path)
+    except FileExistsError as error:
+        raise OutputTaken(
+            f"{path.name} was written meanwhile by another run; it is kept (--overwrite redoes it)"
+        ) from error
     except PictureError as error:
         raise FileError(str(error)) from error
+    except OSError as error:
+        raise FileError(f"cannot write {path}: {error.strerror or error}") from error
+
+
+def _folder_in_the_way(path: Path) -> str:
+    return f"the output {path} is a folder; rename or remove it to write the result there"
+
+
+def _check_folder(path: Path, role: str, extra: str = "") -> None:
+    if path.is_dir():
+        return
+    if path.exists():
+        raise UsageError(f"{role} {path} is a file, not a folder; give the folder that holds it")
+    raise UsageError(f"{role} {path} does not exist{extra}")
+
+
+def _check_apart(output_dir: Path, folder: Path, role: str) -> None:
+    """Refuse an output folder that is ``folder``, inside it or around it (symlinks resolved):
+    results would mix with, or replace, the pictures they come from."""
+    output, other = output_dir.resolve(), folder.resolve()
+    if output == other:
+        raise UsageError(f"the output folder must not be the {role} (inputs are kept)")
+    if output.is_relative_to(other):
+        raise UsageError(f"the output folder must not be inside the {role} {folder}")
+    if other.is_relative_to(output):
+        raise UsageError(f"the output folder must not contain the {role} {folder}")
 
 
 def check_options(options: BatchOptions) -> None:
@@ -197,20 +251,22 @@ def check_options(options: BatchOptions) -> None:
         )
     if (options.auto_mask or options.detect_only) and options.censor != "mosaic":
         raise UsageError("automatic mosaic detection needs --censor mosaic")
-    if not options.input_dir.is_dir():
-        raise UsageError(f"input folder {options.input_dir} does not exist")
-    if options.censor == "mosaic" and not options.auto_mask and not options.original_dir.is_dir():
-        raise UsageError(
-            f"originals folder {options.original_dir} does not exist (mosaic mode needs it)"
-        )
+    _check_folder(options.input_dir, "input folder")
+    uses_originals = options.censor == "mosaic" and not options.auto_mask
+    if uses_originals:
+        _check_folder(options.original_dir, "originals folder", " (mosaic mode needs it)")
+    # Before creating it: an output folder inside an input folder is refused, not made.
+    _check_apart(options.output_dir, options.input_dir, "input folder")
+    if uses_originals:
+        _check_apart(options.output_dir, options.original_dir, "originals folder")
+    if options.output_dir.exists() and not options.output_dir.is_dir():
+        raise UsageError(f"output folder {options.output_dir} is a file, not a folder")
     try:
         options.output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(
             f"cannot create output folder {options.output_dir}: {error.strerror or error}"
         ) from error
-    if options.output_dir.resolve() == options.input_dir.resolve():
-        raise UsageError("the output folder must not be the input folder (inputs are kept)")
 
 
 def batch_engine(options: BatchOptions, engine: Engine | None = None) -> Engine:
@@ -260,7 +316,8 @@ def run_batch(
     else:
         loaded = batch_engine(options, engine)
         step, model = RestoreStep(options, loaded), loaded.info.name
-    return run_steps(options, step, model, progress, cancel, on_result)
+    with output_folder_claim(options.output_dir):
+        return run_steps(options, step, model, progress, cancel, on_result)
 
 
 def run_steps(
@@ -271,7 +328,11 @@ def run_steps(
     cancel: CancelToken | None = None,
     on_result: Callable[[FileResult], None] | None = None,
 ) -> BatchReport:
-    """The loop of :func:`run_batch`: ``step`` on every input, in name order."""
+    """The loop of :func:`run_batch`: ``step`` on every input, in name order.
+
+    A KeyboardInterrupt (Ctrl-C; the command also turns SIGTERM into one) ends the batch like
+    the cancel token: the report so far is returned, marked cancelled.
+    """
     extensions = options.input_extensions
     entries = list(discover_inputs(options.input_dir, extensions))
     if options.only is not None:
@@ -287,24 +348,28 @@ def run_steps(
         if on_result is not None:
             on_result(result)
 
-    for path, is_picture in entries:
-        if not is_picture:
-            kinds = "/".join(extensions)
-            record(FileResult(path, "skipped", error=f"not a picture to restore (only {kinds})"))
-            continue
-        if cancel is not None and cancel.cancelled:
-            report.cancelled = True
-            break
-        if progress is not None:
-            progress(Progress(index, count, path))
-        result = _run_one(path, index, count, options, step, claimed, progress, cancel)
-        record(result)
-        if result.status == "cancelled":
-            report.cancelled = True
-            break
-        index += 1
-        if progress is not None:
-            progress(Progress(index, count, path))
+    try:
+        for path, is_picture in entries:
+            if not is_picture:
+                kinds = "/".join(extensions)
+                reason = f"not a picture to restore (only {kinds})"
+                record(FileResult(path, "skipped", error=reason))
+                continue
+            if cancel is not None and cancel.cancelled:
+                report.cancelled = True
+                break
+            if progress is not None:
+                progress(Progress(index, count, path))
+            result = _run_one(path, index, count, options, step, claimed, progress, cancel)
+            record(result)
+            if result.status == "cancelled":
+                report.cancelled = True
+                break
+            index += 1
+            if progress is not None:
+                progress(Progress(index, count, path))
+    except KeyboardInterrupt:
+        report.cancelled = True
     return report
 
 
@@ -319,6 +384,9 @@ def _run_one(
     cancel: CancelToken | None,
 ) -> FileResult:
     started = time.perf_counter()
+    link_problem = broken_link_reason(path)
+    if link_problem is not None:
+        return FileResult(path, "failed", error=link_problem)
     all_outputs = output_paths(path, options.output_dir, step.variations)
     if claimed.intersection(all_outputs):
         return FileResult(
@@ -326,7 +394,28 @@ def _run_one(
             "failed",
             error=f"another input already writes {all_outputs[0].name}; rename one of them",
         )
+    folders = [output for output in all_outputs if output.is_dir()]
+    if folders:
+        return FileResult(path, "failed", error=_folder_in_the_way(folders[0]))
     claimed.update(all_outputs)
+    result = _run_step(path, index, count, all_outputs, options, step, progress, cancel, started)
+    if result.status == "failed" and not any(output.exists() for output in all_outputs):
+        # Nothing of it was written: a namesake (auto-mask: m.jpg, m.png) may still write it.
+        claimed.difference_update(all_outputs)
+    return result
+
+
+def _run_step(
+    path: Path,
+    index: int,
+    count: int,
+    all_outputs: list[Path],
+    options: BatchOptions,
+    step: FileStep,
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+    started: float,
+) -> FileResult:
     todo = all_outputs if options.overwrite else [p for p in all_outputs if not p.exists()]
     if not todo:
         return FileResult(
@@ -345,9 +434,12 @@ def _run_one(
 
     try:
         status, regions, detections = step(path, todo, on_progress, cancel)
+    except OutputTaken as error:
+        written = [output for output in todo if output.exists()]
+        return FileResult(path, "skipped", written, error=str(error))
     except FileError as error:
         return failed(str(error))
-    except Cancelled:
+    except (Cancelled, KeyboardInterrupt):
         return FileResult(
             path, "cancelled", error="cancelled", seconds=time.perf_counter() - started
         )

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import hashlib
+import os
+import re
+import secrets
+import shutil
+import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from decensor_app.imaging import INPUT_EXTENSIONS, Picture, PictureError, load_picture
+from decensor_app.imaging import (
+    INPUT_EXTENSIONS,
+    PICTURE_FORMATS,
+    Picture,
+    PictureError,
+    load_picture,
+    sync_folder,
+)
 from decensor_app.imaging import PICTURE_EXTENSIONS as ORIGINAL_EXTENSIONS
 
 
@@ -56,17 +72,168 @@ def discover_inputs(
     """Files of ``input_dir`` sorted by name, each with whether it is a picture to restore
     (its suffix, any case, is one of ``extensions``).
 
-    Hidden files (dot files, such as our own partial writes) and folders are left out.
+    Hidden files (dot files, such as our own partial writes) and folders are left out. Symbolic
+    links that cannot be followed are kept, so that they are reported (:func:`broken_link_reason`).
     """
     for path in sorted(input_dir.iterdir(), key=lambda p: p.name):
-        if path.name.startswith(".") or not path.is_file():
+        if path.name.startswith("."):
+            continue
+        if not path.is_file() and broken_link_reason(path) is None:
             continue
         yield path, path.suffix.lower() in extensions
 
 
-def load(path: Path, max_pixels: int | None) -> Picture:
-    """:func:`load_picture`, its errors as :class:`FileError`."""
+def load(path: Path, max_pixels: int | None, formats: tuple[str, ...] = PICTURE_FORMATS) -> Picture:
+    """:func:`load_picture` (decoding only ``formats``), its errors as :class:`FileError`."""
     try:
-        return load_picture(path, max_pixels)
+        return load_picture(path, max_pixels, formats)
     except PictureError as error:
         raise FileError(str(error)) from error
+
+
+def broken_link_reason(path: Path) -> str | None:
+    """Why the symbolic link ``path`` cannot be followed (dangling, looping), or None when
+    ``path`` is no such link."""
+    if not path.is_symlink():
+        return None
+    try:
+        os.stat(path)
+    except OSError as error:
+        target = os.readlink(path)
+        if error.errno == errno.ELOOP:
+            return (
+                f"{path.name} is a symbolic link that loops (to {target}); replace it by the file"
+            )
+        return (
+            f"{path.name} is a symbolic link to {target}, which cannot be opened "
+            f"({error.strerror or error}); replace it by the file"
+        )
+    return None
+
+
+# --- publishing outputs ------------------------------------------------------------------------
+
+#: The names of the app's temporary files (imaging.write_file_atomically's and
+#: :func:`temporary_name`'s): hidden, at most 32 characters of the stem, 8 random characters.
+TEMPORARY_NAME = re.compile(r"\..{0,32}\.[a-z0-9_]{8}\.partial", re.DOTALL)
+_RANDOM_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"  # tempfile.mkstemp's
+
+#: Without a lock to tell, a temporary this old is no live run's (its writer touches it as it
+#: writes, and publishes it right after).
+STALE_AFTER_SECONDS = 3600.0
+
+#: link() errors that mean "this file system has no hard links", not "this cannot be written".
+_NO_HARD_LINKS = {
+    errno.EPERM, errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.EMLINK,
+    errno.ENOTSUP, getattr(errno, "EOPNOTSUPP", errno.ENOTSUP),
+}  # fmt: skip
+
+
+def temporary_name(final: Path) -> Path:
+    """A hidden name next to ``final`` for its content before :func:`publish_without_replacing`;
+    short (``.<32 characters of the stem>.<8 random>.partial``) so long names still fit."""
+    token = "".join(secrets.choice(_RANDOM_CHARACTERS) for _ in range(8))
+    return final.with_name(f".{final.stem[:32]}.{token}.partial")
+
+
+def publish_without_replacing(temp: Path, final: Path) -> None:
+    """Give the complete file ``temp`` the name ``final`` unless ``final`` exists, atomically
+    (a hard link, which never replaces; where the file system has none, an exclusive create and
+    copy). ``temp`` is removed in every case.
+
+    Raises:
+        FileExistsError: ``final`` exists (another run wrote it); it is left as it is.
+        OSError: anything else that stopped the publishing.
+    """
+    try:
+        try:
+            os.link(temp, final)
+        except FileExistsError:
+            raise
+        except OSError as error:
+            if error.errno not in _NO_HARD_LINKS:
+                raise
+            _copy_exclusively(temp, final)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+    sync_folder(final.parent)
+
+
+def _copy_exclusively(source: Path, final: Path) -> None:
+    """Copy ``source`` to a new file ``final`` (O_EXCL: refused when it exists); a failed copy
+    removes what it created."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(final, flags, 0o666)
+    try:
+        with os.fdopen(descriptor, "wb") as stream, source.open("rb") as data:
+            shutil.copyfileobj(data, stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(final)
+        raise
+
+
+@contextlib.contextmanager
+def output_folder_claim(output_dir: Path) -> Iterator[None]:
+    """Hold ``output_dir`` for one batch, first removing the temporaries that killed runs left
+    in it (only the app's own names, only in this folder).
+
+    While another batch holds the folder, its live temporaries are left alone: a shared lock per
+    folder (a file in the system's temporary folder) tells. Without locks (Windows), only
+    temporaries older than :data:`STALE_AFTER_SECONDS` are removed.
+    """
+    lock = _lock_file(output_dir)
+    try:
+        alone = lock is not None and _try_lock(lock, exclusive=True)
+        _remove_temporaries(output_dir, None if alone else STALE_AFTER_SECONDS)
+        if lock is not None:
+            _try_lock(lock, exclusive=False)
+        yield
+    finally:
+        if lock is not None:
+            os.close(lock)  # releases the lock
+
+
+def _lock_file(output_dir: Path) -> int | None:
+    try:
+        import fcntl  # noqa: F401  (POSIX only)
+    except ImportError:
+        return None
+    key = hashlib.sha256(os.fsencode(output_dir.resolve())).hexdigest()[:20]
+    try:
+        return os.open(Path(tempfile.gettempdir()) / f"decensor-{key}.lock", os.O_RDWR | os.O_CREAT)
+    except OSError:
+        return None
+
+
+def _try_lock(descriptor: int, exclusive: bool) -> bool:
+    import fcntl
+
+    try:
+        if exclusive:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:
+            fcntl.flock(descriptor, fcntl.LOCK_SH)
+    except OSError:
+        return False
+    return True
+
+
+def _remove_temporaries(folder: Path, older_than: float | None) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        if not TEMPORARY_NAME.fullmatch(entry.name):
+            continue
+        with contextlib.suppress(OSError):
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            if older_than is not None and now - entry.stat().st_mtime < older_than:
+                continue
+            os.unlink(entry.path)

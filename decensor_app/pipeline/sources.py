@@ -11,8 +11,8 @@ from typing import Protocol
 import numpy as np
 
 from decensor_app.engines import CensorType
-from decensor_app.imaging import Picture
-from decensor_app.masks import green_mask, near_green_count
+from decensor_app.imaging import INPUT_FORMATS, Picture
+from decensor_app.masks import exact_green, green_mask, near_green_count
 from decensor_app.pipeline.files import FileError, find_original, load
 from decensor_app.pipeline.grids import KnownGrid
 
@@ -62,20 +62,37 @@ class GreenPaint:
     strict: bool = False
 
     def masked(self, input_path: Path, max_pixels: int | None) -> MaskedPicture:
-        picture = load(input_path, max_pixels)
+        picture = load(input_path, max_pixels, INPUT_FORMATS)
         base = picture
         if self.censor == "mosaic":
             original_path = find_original(input_path, self.original_dir)
-            base = load(original_path, max_pixels)
+            try:
+                base = load(original_path, max_pixels)
+            except FileError as error:
+                raise FileError(f"its original {original_path} cannot be used: {error}") from error
             if (base.width, base.height) != (picture.width, picture.height):
-                raise FileError(
+                message = (
                     f"size mismatch: the input is {picture.width}x{picture.height} but its "
                     f"original {original_path.name} is {base.width}x{base.height}"
                 )
-        hole = green_mask(picture.rgb8, include_fringe=not self.strict)
+                if (base.width, base.height) == (picture.height, picture.width):
+                    message += (
+                        "; the sizes differ only by a rotation: one of them is turned by 90 "
+                        "degrees (check how each was exported or rotated)"
+                    )
+                raise FileError(message)
+        hole = green_mask(picture.rgb, include_fringe=not self.strict)
         del picture  # the base (or the input itself) is all that is needed from here
         if not hole.any():
-            raise FileError(no_green_message(base.rgb8, self.censor))
+            raise FileError(no_green_message(base.rgb, self.censor))
+        if self.censor == "mosaic":
+            painted = int(np.count_nonzero(exact_green(base.rgb)[hole]))
+            if painted:
+                raise FileError(
+                    f"its original {original_path} has green paint too ({painted:,} pixels "
+                    "where the input is green): the original must be the picture with the "
+                    "mosaic and without paint"
+                )
         if self.censor == "bar" and hole.all():
             raise FileError(
                 "the whole picture is green: a bar restoration needs some of the picture to "

@@ -38,6 +38,18 @@ def dataclass_defaults(options: type) -> dict[str, Any]:
     return defaults
 
 
+def positive_int(text: str) -> int:
+    """argparse type of counts and sizes: a whole number above 0 (0 checkpoints every 0 steps
+    and batches of 0 patches would fail deep inside training)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, not {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="decensor-train", description="Build datasets, train, export and evaluate models."
@@ -48,12 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     build.set_defaults(**dataclass_defaults(BuildOptions))  # before the options: they take these
     build.add_argument("--images", type=Path, nargs="+", required=True, help="picture folders")
     build.add_argument("--out", type=Path, required=True, help="dataset folder to write")
-    build.add_argument("--patch-size", type=int)
+    build.add_argument("--patch-size", type=positive_int)
     build.add_argument("--seed", type=int)
     build.add_argument("--val-fraction", type=float)
     build.add_argument("--test-fraction", type=float)
     build.add_argument("--patches-per-megapixel", type=float)
-    build.add_argument("--max-patches-per-picture", type=int)
+    build.add_argument("--max-patches-per-picture", type=positive_int)
     build.add_argument(
         "--boxes", type=Path,
         help="JSON {picture path or name: [[x, y, w, h], ...]}: crops focus on these regions",
@@ -70,10 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--censor", choices=("bar", "mosaic"), required=True)
     fit.add_argument("--data", type=Path, required=True)
     fit.add_argument("--out", type=Path, required=True, help="run folder (resumed if it exists)")
-    fit.add_argument("--steps", type=int, help="train up to this step")
-    fit.add_argument("--batch", type=int, help="global batch size")
-    fit.add_argument("--size", type=int, help="patch side fed to the network")
-    fit.add_argument("--width", type=int, help="network width (default: paper)")
+    fit.add_argument("--steps", type=positive_int, help="train up to this step")
+    fit.add_argument("--batch", type=positive_int, help="global batch size")
+    fit.add_argument("--size", type=positive_int, help="patch side fed to the network")
+    fit.add_argument("--width", type=positive_int, help="network width (default: paper)")
     fit.add_argument("--strategy", choices=STRATEGIES)
     fit.add_argument("--backend", choices=BACKENDS)
     fit.add_argument(
@@ -86,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="weight of the generator's adversarial loss against the L1 loss (paper: 1)",
     )  # fmt: skip
     fit.add_argument(
-        "--discriminator-width", type=int,
+        "--discriminator-width", type=positive_int,
         help="SN-PatchGAN width (paper: 64); its cost rivals a small generator's",
     )  # fmt: skip
     fit.add_argument(
@@ -104,16 +116,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="a new run starts from this exported model's generator (e.g. "
         "models/gated-conv-bar.json) and counts on from its steps; ignored when resuming",
     )  # fmt: skip
-    fit.add_argument("--checkpoint-every", type=int)
-    fit.add_argument("--keep-checkpoints", type=int)
-    fit.add_argument("--log-every", type=int)
-    fit.add_argument("--image-every", type=int)
+    fit.add_argument("--checkpoint-every", type=positive_int)
+    fit.add_argument("--keep-checkpoints", type=positive_int)
+    fit.add_argument("--log-every", type=positive_int)
+    fit.add_argument("--image-every", type=positive_int)
     fit.add_argument("--seed", type=int)
     fit.add_argument("--mask-kind", choices=("free-form", "bars", "mixed"))
     fit.add_argument("--hole-min", type=float)
     fit.add_argument("--hole-max", type=float)
-    fit.add_argument("--block-min", type=int)
-    fit.add_argument("--block-max", type=int)
+    fit.add_argument("--block-min", type=positive_int)
+    fit.add_argument("--block-max", type=positive_int)
     fit.add_argument(
         "--wild-mosaics", action="store_true",
         help="mosaics as found in the wild too: JPEG 60-95, centre-pixel and half-size mosaics",
@@ -131,7 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--description", default="")
     export.add_argument("--default", action="store_true", help="make it the default model")
     export.add_argument(
-        "--input-size", type=int, default=None,
+        "--overwrite", action="store_true",
+        help="replace an installed model of the same name (without it, an existing name is "
+        "refused)",
+    )  # fmt: skip
+    export.add_argument(
+        "--input-size", type=positive_int, default=None,
         help="patch side the app runs the model at (default: the training size)",
     )  # fmt: skip
 
@@ -141,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--data", type=Path, required=True)
     evaluate.add_argument("--split", default="test", choices=("train", "val", "test"))
     evaluate.add_argument("--censor", choices=("bar", "mosaic"), default=None)
-    evaluate.add_argument("--limit", type=int, default=None, help="use at most N patches")
+    evaluate.add_argument("--limit", type=positive_int, default=None, help="use at most N patches")
     evaluate.add_argument("--seed", type=int, default=1234)
     evaluate.add_argument("--json", type=Path, default=None, help="report file (.json and .md)")
     evaluate.add_argument("--grid", type=Path, default=None, help="side-by-side picture grid")
@@ -191,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     describe = commands.add_parser("describe", help="parameter counts of a network")
     describe.add_argument("--arch", choices=architectures.names(), required=True)
     describe.add_argument(
-        "--width", type=int, default=None,
+        "--width", type=positive_int, default=None,
         help="cnum for gated-conv (paper 48), base channels for edgeconnect (paper 64)",
     )  # fmt: skip
     describe.add_argument("--json", action="store_true", help="print JSON")
@@ -246,8 +263,9 @@ def _export(args: argparse.Namespace) -> int:
     from decensor_app.trainer.export import export
 
     manifest = export(
-        args.run, args.name, args.models_dir, args.description, args.default, args.input_size
-    )
+        args.run, args.name, args.models_dir, args.description, args.default, args.input_size,
+        overwrite=args.overwrite, log=_log,
+    )  # fmt: skip
     _log(f"exported {manifest.name} ({manifest.parameters:,} parameters) to {args.models_dir}")
     return 0
 
@@ -343,7 +361,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         return handlers[args.command](args)
-    except (FileNotFoundError, ValueError, RuntimeError) as error:
+    except (FileNotFoundError, FileExistsError, ValueError, RuntimeError) as error:
         _log(f"decensor-train: error: {error}")
         return 1
 

@@ -20,7 +20,7 @@ from PIL import Image
 from decensor_app import architectures
 from decensor_app.edges import canny_edges
 from decensor_app.engines.base import EngineInput
-from decensor_app.trainer.dataset import split_files
+from decensor_app.trainer.dataset import TRAINER_PILLOW_FORMATS, split_files
 from decensor_app.trainer.run import FitConfig, network_config
 from decensor_app.trainer.synthesis import (
     Censor,
@@ -134,7 +134,8 @@ class BatchSource:
         )  # fmt: skip
 
     def _patch(self, rng: np.random.Generator, path: Path) -> np.ndarray:
-        rgb = np.array(Image.open(path).convert("RGB"))
+        with Image.open(path, formats=TRAINER_PILLOW_FORMATS) as image:
+            rgb = np.array(image.convert("RGB"))
         height, width = rgb.shape[:2]
         if min(height, width) < self.size:
             raise ValueError(f"{path} is smaller than the training size {self.size}")
@@ -177,21 +178,34 @@ class BatchSource:
     def stream(
         self, start: int, stop: int, batch_size: int, prefetch: int = 4
     ) -> Iterator[tuple[int, Batch]]:
-        """(step, batch) for steps [start, stop), prepared ahead in a background thread."""
-        ready: queue.Queue[tuple[int, Batch] | None] = queue.Queue(maxsize=prefetch)
+        """(step, batch) for steps [start, stop), prepared ahead in a background thread.
+
+        Raises:
+            Exception: whatever preparing a batch raised (e.g. a patch smaller than ``size``, a
+                corrupt patch), here in the consumer, instead of leaving it waiting forever.
+        """
+        if batch_size <= 0:
+            raise ValueError(f"the batch size must be positive, not {batch_size}")
+        ready: queue.Queue[tuple[int, Batch] | BaseException | None] = queue.Queue(prefetch)
         stop_flag = threading.Event()
 
         def produce() -> None:
-            for step in range(start, stop):
-                if stop_flag.is_set():
-                    return
-                ready.put((step, self.batch(step, batch_size)))
+            try:
+                for step in range(start, stop):
+                    if stop_flag.is_set():
+                        return
+                    ready.put((step, self.batch(step, batch_size)))
+            except BaseException as error:  # handed to the consumer, which raises it
+                ready.put(error)
+                return
             ready.put(None)
 
         worker = threading.Thread(target=produce, daemon=True)
         worker.start()
         try:
             while (item := ready.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
                 yield item
         finally:
             stop_flag.set()

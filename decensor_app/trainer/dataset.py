@@ -41,7 +41,12 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from decensor_app.imaging import PICTURE_EXTENSIONS, PictureError, load_picture
+from decensor_app.imaging import (
+    PICTURE_EXTENSIONS,
+    PictureError,
+    load_picture,
+    write_atomically,
+)
 
 SPLITS = ("train", "val", "test")
 #: The split of held-out sources' whole pictures (not one of SPLITS: nothing trains on it).
@@ -49,6 +54,12 @@ HOLDOUT = "holdout"
 #: Long side, in pixels, that held-out pictures are shrunk to when larger.
 HOLDOUT_LONG_SIDE = 1024
 MANIFEST = "manifest.json"
+#: Suffixes of the source pictures the builder reads (SVG needs cairosvg).
+TRAINING_PICTURE_SUFFIXES: tuple[str, ...] = (*PICTURE_EXTENSIONS, ".svg")
+#: Pillow formats the trainer decodes (``Image.open(..., formats=...)``): patches and rendered
+#: SVGs are PNG; sources are read by :func:`~decensor_app.imaging.load_picture`. Any other
+#: format Pillow knows (PostScript runs Ghostscript) is refused whatever the file is named.
+TRAINER_PILLOW_FORMATS: tuple[str, ...] = ("PNG",)
 #: Largest mean absolute difference between colour channels still called grayscale.
 GRAYSCALE_TOLERANCE = 3.0
 #: Hamming distance (of 64 bits) under which two difference hashes count as duplicates.
@@ -129,7 +140,7 @@ def _rasterise_svg(path: Path, size: int) -> np.ndarray:
         data = cairosvg.svg2png(url=str(path), output_width=size)
     except Exception as error:  # cairosvg raises many types on malformed SVG
         raise PictureError(f"{path.name}: SVG could not be rendered ({error})") from error
-    image = Image.open(io.BytesIO(data)).convert("RGBA")
+    image = Image.open(io.BytesIO(data), formats=TRAINER_PILLOW_FORMATS).convert("RGBA")
     background = Image.new("RGBA", image.size, (255, 255, 255, 255))
     return np.array(Image.alpha_composite(background, image).convert("RGB"))
 
@@ -150,7 +161,7 @@ def read_rgb(path: Path, svg_size: int) -> np.ndarray:
 
 def _walk(folders: list[Path], with_svg: bool) -> Iterator[tuple[Path, Path]]:
     """(folder given, picture file) pairs, sorted within each folder."""
-    extensions = PICTURE_EXTENSIONS + ((".svg",) if with_svg else ())
+    extensions = TRAINING_PICTURE_SUFFIXES if with_svg else PICTURE_EXTENSIONS
     for folder in folders:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path.suffix.lower() in extensions:
@@ -214,7 +225,10 @@ def _load_members(folder: Path) -> dict[str, dict[str, Any]]:
     path = folder / "members.json"
     if not path.is_file():
         return {}
-    return dict(_read_json_object(path).get("files", {}))
+    files = _read_json_object(path).get("files", {})
+    if not isinstance(files, dict) or not all(isinstance(e, dict) for e in files.values()):
+        raise ValueError(f'{path}: "files" must map picture names to objects')
+    return files
 
 
 def _origins(entry: dict[str, Any]) -> list[str]:
@@ -286,19 +300,27 @@ def build_dataset(options: BuildOptions, log: Callable[[str], None] = print) -> 
             f"held-out source not found: {', '.join(missing)} (a source is named by its "
             "source.json's source or name, or the folder holding that file)"
         )
-    for subfolder in (*SPLITS, *([HOLDOUT] if holdout else [])):
-        (out / subfolder).mkdir(parents=True, exist_ok=True)
+    with_svg = True
+    # Every JSON file is read before anything is written: a malformed one stops the build with
+    # its name, and an earlier dataset in ``out`` stays whole.
     boxes_by_name: dict[str, list[list[int]]] = {}
     if options.boxes is not None:
-        boxes_by_name = json.loads(options.boxes.read_text(encoding="utf-8"))
-    with_svg = True
+        boxes_by_name = _read_json_object(options.boxes)
+    members: dict[Path, dict[str, dict[str, Any]]] = {}
+    for _, path in _walk(options.images, with_svg):
+        if path.parent not in members:
+            members[path.parent] = _load_members(path.parent)
+    # Patches are written over the old dataset's: without its manifest it no longer looks
+    # complete until the new manifest, written last, says it is.
+    (out / MANIFEST).unlink(missing_ok=True)
+    for subfolder in (*SPLITS, *([HOLDOUT] if holdout else [])):
+        (out / subfolder).mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(options.seed)
     seen_hashes: list[int] = []
     skipped = {
         "too small": 0, "grayscale": 0, "duplicate": 0, "unreadable": 0,
         "artwork in two splits": 0,
     }  # fmt: skip
-    members: dict[Path, dict[str, dict[str, Any]]] = {}
     source_files: dict[Path, SourceInfo] = {}
     sources: list[SourceRecord] = []
     held_out: list[SourceRecord] = []
@@ -327,8 +349,6 @@ def build_dataset(options: BuildOptions, log: Callable[[str], None] = print) -> 
             skipped["duplicate"] += 1
             continue
         seen_hashes.append(fingerprint)
-        if path.parent not in members:
-            members[path.parent] = _load_members(path.parent)
         entry = members[path.parent].get(path.name, {})
         info = _source_info(folder, path, source_files)
         licence = str(entry.get("licence", info.licence))
@@ -401,7 +421,7 @@ def build_dataset(options: BuildOptions, log: Callable[[str], None] = print) -> 
                 for r in held_out
             ],
         }  # fmt: skip
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    write_atomically(out / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
     log(
         f"{len(sources)} pictures -> patches: {counts}; "
         + (f"{len(held_out)} held-out pictures in {HOLDOUT}/; " if holdout else "")

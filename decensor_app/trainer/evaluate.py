@@ -32,9 +32,10 @@ from PIL import Image
 from decensor_app.engines import Engine, load_engine
 from decensor_app.engines.base import CensorType, EngineInput
 from decensor_app.engines.ensemble import FlipAverage
+from decensor_app.imaging import write_atomically
 from decensor_app.mosaic import MosaicGrid, match_block_means, pixelate, upscale_block_means
 from decensor_app.pipeline.grids import estimated_patch_grid
-from decensor_app.trainer.dataset import split_files
+from decensor_app.trainer.dataset import TRAINER_PILLOW_FORMATS, split_files
 from decensor_app.trainer.synthesis import Censor, MaskKind, apply_censor, sample_mask
 
 HOLE_BUCKETS = ((0.1, 0.2), (0.2, 0.3), (0.3, 0.4), (0.4, 0.5))
@@ -135,7 +136,8 @@ def make_cases(files: list[Path], size: int, censor: CensorType, seed: int) -> l
     """Seeded cases: each patch gets one mask (and block size), cycling through the buckets."""
     cases = []
     for index, path in enumerate(files):
-        rgb = np.array(Image.open(path).convert("RGB"))
+        with Image.open(path, formats=TRAINER_PILLOW_FORMATS) as image:
+            rgb = np.array(image.convert("RGB"))
         top, left = (rgb.shape[0] - size) // 2, (rgb.shape[1] - size) // 2
         truth = np.ascontiguousarray(rgb[top : top + size, left : left + size])
         rng = np.random.default_rng([seed, index])
@@ -233,9 +235,15 @@ def evaluate(
     if info is None:
         raise ValueError(f"unknown model {model!r}")
     censor = censor or info.censor_types[0]
-    engine = load_engine(model, censor, models_dir)
     files = split_files(data, split)[:limit]
-    size = engine.native_size or int(Image.open(files[0]).size[0])
+    if not files:  # before any work, and so before any report is written
+        raise ValueError(f"the {split} split of {data} has no patches: nothing to evaluate")
+    engine = load_engine(model, censor, models_dir)
+    if engine.native_size:
+        size = engine.native_size
+    else:
+        with Image.open(files[0], formats=TRAINER_PILLOW_FORMATS) as first:
+            size = int(first.size[0])
     cases = make_cases(files, size, censor, seed)
     methods: dict[str, Method] = {model: engine_method(engine, censor)}
     if average_flips:
@@ -370,5 +378,5 @@ def check_report_path(json_path: Path) -> None:
 def write_report(report: dict[str, Any], json_path: Path) -> None:
     check_report_path(json_path)
     json_path.parent.mkdir(parents=True, exist_ok=True)
-    json_path.write_text(json.dumps(report, indent=2) + "\n")
-    json_path.with_suffix(".md").write_text(to_markdown(report))
+    write_atomically(json_path, (json.dumps(report, indent=2) + "\n").encode("utf-8"))
+    write_atomically(json_path.with_suffix(".md"), to_markdown(report).encode("utf-8"))

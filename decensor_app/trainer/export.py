@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import platform
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,23 +34,37 @@ def export(
     description: str = "",
     default: bool = False,
     input_size: int | None = None,
+    overwrite: bool = False,
+    log: Callable[[str], None] = print,
 ) -> Manifest:
     """Write ``name``'s weights and manifest from the newest checkpoint of ``run_path``.
 
     ``input_size`` is the patch side the app will run the network at (default: the training
     size). The networks are fully convolutional, so a model trained on 128 px crops may run on
     256 px patches: large regions then lose less detail to the pipeline's downscaling.
+
+    An installed model of the same name (the shipped default too) is replaced only with
+    ``overwrite``; the files are published as :func:`write_model` says.
+
+    Raises:
+        FileExistsError: ``name`` is installed and ``overwrite`` is false.
     """
+    existing = Path(models_dir) / f"{name}.json"
+    if existing.exists() and not overwrite:  # before any work
+        raise FileExistsError(
+            f"a model called {name!r} is already installed ({existing}): pass --overwrite to "
+            "replace it, or choose another --name"
+        )
     run = RunDir(run_path)
     config = run.config()
-    checkpoint = run.latest_checkpoint()
+    checkpoint = run.latest_good_checkpoint(log)
     if checkpoint is None:
         raise FileNotFoundError(f"{run.path} has no checkpoint to export: train it first")
     settings = network_config(config)
     network = build_network(config.arch, settings, config.size)
     group = architectures.get(config.arch).checkpoint_group
     step = run.restore_checkpoint(checkpoint, {group: network.weights})
-    records = run.read_log()
+    records = run.read_log(log)
     init = json.loads(run.init_record.read_text()) if run.init_record.is_file() else None
     earlier_hours = float(init["training"].get("training_hours", 0.0)) if init else 0.0
     training: dict[str, Any] = {
@@ -100,4 +115,5 @@ def export(
         description=description or f"{config.arch} {config.censor} model trained {step} steps",
         training=json.loads(json.dumps(training)),
         default_for=[config.censor] if default else [],
+        overwrite=overwrite,
     )

@@ -134,7 +134,7 @@ def fit(config: FitConfig, log: Callable[[str], None] = print) -> dict[str, floa
     """Train (or resume) the gated-conv run in ``config.out`` up to ``config.steps``."""
     trainer_class = architectures.get(config.arch).trainer_class("jax")
     run = RunDir(Path(config.out))
-    config = run.prepare(config)
+    config = run.prepare(config, log)
     keras.utils.set_random_seed(config.seed)
     policy = _precision(config)
     keras.mixed_precision.set_global_policy(policy)

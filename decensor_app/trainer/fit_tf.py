@@ -410,7 +410,7 @@ def make_trainer(config: FitConfig) -> tuple[Trainer, tf.distribute.Strategy, st
 def fit(config: FitConfig, log: Callable[[str], None] = print) -> dict[str, float]:
     """Train (or resume) the run in ``config.out`` up to ``config.steps``; returns last losses."""
     run = RunDir(Path(config.out))
-    config = run.prepare(config)
+    config = run.prepare(config, log)
     keras.utils.set_random_seed(config.seed)
     trainer, strategy, policy = make_trainer(config)
     start = run.resume(trainer.groups(), log) or warm_start(run, config, trainer.groups(), log)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -18,9 +19,19 @@ from typing import Any, BinaryIO, TextIO
 
 import numpy as np
 
-from decensor_app.imaging import write_file_atomically
+from decensor_app.imaging import write_atomically, write_file_atomically
 
 CHECKPOINT_PATTERN = "ckpt-*.npz"
+#: Temporary files of checkpoint writes a killed process left (write_file_atomically's, and the
+#: ``tempfile`` names of earlier versions).
+PARTIAL_PATTERNS = (".*.partial", "tmp*.partial")
+#: What reading a damaged .npz raises (truncated, torn or overwritten archives).
+CORRUPT_ARCHIVE_ERRORS = (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile)
+
+
+class CheckpointWriteError(RuntimeError):
+    """A checkpoint could not be written (disk full, read-only); nothing partial was left."""
+
 
 #: ``tf.distribute`` strategies ``fit --strategy`` takes (fit_tf.choose_strategy builds them);
 #: here, not in fit_tf, so that the command line lists them without importing TensorFlow.
@@ -161,13 +172,20 @@ class RunDir:
         # folder has no checkpoints
         self.resume_point = self.path / "resume-point.npz"
 
-    def prepare(self, config: FitConfig) -> FitConfig:
+    def prepare(self, config: FitConfig, log: Callable[[str], None] = print) -> FitConfig:
         """Create the folder or check that ``config`` may resume the run already there.
 
+        Temporary files of checkpoint writes a killed process left behind are removed.
         Returns the config to use: the saved one with ``steps`` (and other non-fixed settings)
         taken from ``config``.
         """
         self.checkpoints.mkdir(parents=True, exist_ok=True)
+        stale = sorted({p for pattern in PARTIAL_PATTERNS for p in self.checkpoints.glob(pattern)})
+        for partial in stale:
+            partial.unlink(missing_ok=True)
+        if stale:
+            log(f"removed {len(stale)} unfinished checkpoint file(s) of an interrupted run "
+                f"from {self.checkpoints}")  # fmt: skip
         saved_path = self.path / "config.json"
         if saved_path.is_file():
             saved = FitConfig.from_json(json.loads(saved_path.read_text()))
@@ -177,7 +195,7 @@ class RunDir:
                         f"{self.path} was started with {name}={getattr(saved, name)!r}, not "
                         f"{getattr(config, name)!r}: use another --out to start a new run"
                     )
-        saved_path.write_text(json.dumps(config.to_json(), indent=2) + "\n")
+        write_atomically(saved_path, (json.dumps(config.to_json(), indent=2) + "\n").encode())
         return config
 
     def config(self) -> FitConfig:
@@ -200,7 +218,7 @@ class RunDir:
         Raises:
             FileNotFoundError: the run has no checkpoint yet.
         """
-        checkpoint = self.latest_checkpoint()
+        checkpoint = self.latest_good_checkpoint()
         if checkpoint is None:
             raise FileNotFoundError(f"{self.path} has no checkpoint to snapshot: train it first")
         target = RunDir(Path(destination))
@@ -224,8 +242,16 @@ class RunDir:
             for index, variable in enumerate(variables):
                 arrays[f"{group}/{index:04d}"] = np.array(variable)
         path = self.checkpoints / f"ckpt-{step:08d}.npz"
-        # Streamed into the temporary file: the archive is never built a second time in memory.
-        write_file_atomically(path, lambda stream: np.savez(stream, **arrays))
+        # Streamed into the temporary file (fsynced before it is renamed into place): the
+        # archive is never built a second time in memory. On any error the temporary is gone.
+        try:
+            write_file_atomically(path, lambda stream: np.savez(stream, **arrays))
+        except OSError as error:
+            raise CheckpointWriteError(
+                f"cannot write checkpoint {path}: {error.strerror or error}; the newest "
+                "checkpoint before it is intact: free space (or fix the folder) and run the "
+                "same command again to resume"
+            ) from error
         for old in sorted(self.checkpoints.glob(CHECKPOINT_PATTERN))[:-keep]:
             old.unlink()
         return path
@@ -234,20 +260,25 @@ class RunDir:
         """Assign every variable of ``groups`` from ``path``; returns the step it was taken at.
 
         Optimizers' learning rates are left as built from the run's config, so that a run can
-        be resumed with a new ``--learning-rate`` (a step schedule across sessions)."""
-        with np.load(path) as archive:
-            for group, variables in groups.items():
-                stored = sorted(k for k in archive.files if k.startswith(f"{group}/"))
-                if len(stored) != len(variables):
-                    raise ValueError(
-                        f"{path}: {group} has {len(stored)} variables, the model {len(variables)}"
-                        " (was the run started with other settings?)"
-                    )
-                for key, variable in zip(stored, variables, strict=True):
-                    if getattr(variable, "path", "").endswith("/learning_rate"):
-                        continue
-                    variable.assign(archive[key].astype(np.dtype(variable.dtype)))
-            return int(archive["step"])
+        be resumed with a new ``--learning-rate`` (a step schedule across sessions).
+
+        Raises:
+            CorruptCheckpointError: the archive cannot be read whole (nothing was assigned).
+            ValueError: it holds other variables than ``groups`` (other settings).
+        """
+        archive = read_checkpoint(path)
+        for group, variables in groups.items():
+            stored = sorted(k for k in archive if k.startswith(f"{group}/"))
+            if len(stored) != len(variables):
+                raise ValueError(
+                    f"{path}: {group} has {len(stored)} variables, the model {len(variables)}"
+                    " (was the run started with other settings?)"
+                )
+            for key, variable in zip(stored, variables, strict=True):
+                if getattr(variable, "path", "").endswith("/learning_rate"):
+                    continue
+                variable.assign(archive[key].astype(np.dtype(variable.dtype)))
+        return int(archive["step"])
 
     def resume(self, groups: dict[str, list[Any]], log: Any = print) -> int:
         """Restore the newest checkpoint into ``groups`` (if any); returns the step to start at.
@@ -255,23 +286,87 @@ class RunDir:
         Log lines written after that checkpoint by a killed process are dropped: those steps are
         trained again, so the loss curve continues without duplicates.
         """
-        checkpoint = self.latest_checkpoint()
+        checkpoint = self.latest_good_checkpoint(log)
         if checkpoint is None:
             return 0
         start = self.restore_checkpoint(checkpoint, groups)
-        kept = [record for record in self.read_log() if record["step"] <= start]
-        self.log_path.write_text("".join(json.dumps(record) + "\n" for record in kept))
+        kept = [record for record in self.read_log(log) if record["step"] <= start]
+        text = "".join(json.dumps(record) + "\n" for record in kept)
+        write_atomically(self.log_path, text.encode("utf-8"))
         log(f"resumed {self.path} at step {start} from {checkpoint.name}")
         return start
+
+    def latest_good_checkpoint(self, log: Callable[[str], None] = print) -> Path | None:
+        """The newest checkpoint that reads whole; damaged newer ones (a truncated file of a
+        crash before checkpoints were fsynced, a bad disk) are renamed ``*.corrupt``, said so
+        in ``log``, and the next older one is tried."""
+        while (checkpoint := self.latest_checkpoint()) is not None:
+            try:
+                read_checkpoint(checkpoint)
+                return checkpoint
+            except CorruptCheckpointError as error:
+                if checkpoint == self.resume_point:  # a committed file: not renamed
+                    raise
+                aside = checkpoint.with_name(checkpoint.name + ".corrupt")
+                checkpoint.replace(aside)
+                older = self.latest_checkpoint()
+                log(
+                    f"{error}; set it aside as {aside.name} and "
+                    + (f"using the newest good one, {older.name}" if older else "starting over")
+                )
+        return None
 
     def log(self, record: dict[str, Any]) -> None:
         with open(self.log_path, "a", encoding="utf-8") as stream:
             stream.write(json.dumps(record) + "\n")
 
-    def read_log(self) -> list[dict[str, Any]]:
+    def read_log(self, log: Callable[[str], None] = print) -> list[dict[str, Any]]:
+        """The loss log's records. A torn last line (a process killed while appending it) is
+        left out and said so in ``log``.
+
+        Raises:
+            ValueError: a line before the last is not a JSON object (naming file and line).
+        """
         if not self.log_path.is_file():
             return []
-        return [json.loads(line) for line in self.log_path.read_text().splitlines() if line]
+        lines = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        records: list[dict[str, Any]] = []
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                if not isinstance(record, dict) or not isinstance(record.get("step"), int):
+                    raise ValueError("not a record with a step")
+            except ValueError as error:
+                if number == len(lines):
+                    log(f"{self.log_path}: ignored its torn last line {number} ({error})")
+                    break
+                raise ValueError(
+                    f"{self.log_path} line {number} is not a log record ({error}): repair or "
+                    "remove that line"
+                ) from error
+            records.append(record)
+        return records
+
+
+class CorruptCheckpointError(ValueError):
+    """A checkpoint archive cannot be read whole."""
+
+
+def read_checkpoint(path: Path) -> dict[str, np.ndarray]:
+    """Every array of the checkpoint ``path``, read whole (so every CRC is checked).
+
+    Raises:
+        CorruptCheckpointError: truncated, torn or not a checkpoint (naming the file).
+    """
+    try:
+        with np.load(path) as archive:
+            arrays = {key: archive[key] for key in archive.files}
+        int(arrays["step"])
+    except CORRUPT_ARCHIVE_ERRORS as error:
+        raise CorruptCheckpointError(f"checkpoint {path} is corrupt ({error})") from error
+    return arrays
 
 
 def _writer(data: bytes) -> Callable[[BinaryIO], object]:
