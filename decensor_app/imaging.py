@@ -38,8 +38,10 @@ the result could silently differ from the picture.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
+import shutil
 import tempfile
 import warnings
 import zlib
@@ -470,9 +472,13 @@ def _with_icc_profile(png: bytes, profile: bytes) -> bytes:
 _TEMP_STEM_CHARS = 32
 
 
-def write_file_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
+def write_file_atomically(
+    path: Path, write: Callable[[BinaryIO], object], replace: bool = True
+) -> None:
     """Create ``path`` by calling ``write(stream)`` on a temporary file in the same folder, then
-    renaming it over ``path``.
+    renaming it over ``path`` (``replace``), or else publishing it only if ``path`` does not
+    exist (:func:`publish_without_replacing`: another writer's file that appeared meanwhile is
+    never replaced).
 
     Guarantees: a crash, cancel, power cut or full disk never leaves a half-written file at
     ``path``, only the old state or the complete new file. The data is on disk (fsync) before
@@ -483,6 +489,7 @@ def write_file_atomically(path: Path, write: Callable[[BinaryIO], object]) -> No
     are never built in memory first.
 
     Raises:
+        FileExistsError: not ``replace``, and ``path`` exists; it is left as it is.
         OSError: whatever creating, writing or renaming raised; when the temporary cannot even
             be created (missing or read-only folder), ``filename`` is the folder.
     """
@@ -502,12 +509,62 @@ def write_file_atomically(path: Path, write: Callable[[BinaryIO], object]) -> No
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temp_name, 0o666 & ~umask)
-        os.replace(temp_name, path)
+        if replace:
+            os.replace(temp_name, path)
+        else:
+            publish_without_replacing(Path(temp_name), path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise
     sync_folder(path.parent)
+
+
+#: link() errors that mean "this file system has no hard links", not "this cannot be written".
+_NO_HARD_LINKS = {
+    errno.EPERM, errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.EMLINK,
+    errno.ENOTSUP, getattr(errno, "EOPNOTSUPP", errno.ENOTSUP),
+}  # fmt: skip
+
+
+def publish_without_replacing(temp: Path, final: Path) -> None:
+    """Give the complete file ``temp`` the name ``final`` unless ``final`` exists, atomically
+    (a hard link, which never replaces; where the file system has none, an exclusive create and
+    copy). ``temp`` is removed in every case; syncing the folder is the caller's
+    (:func:`write_file_atomically` does).
+
+    Raises:
+        FileExistsError: ``final`` exists (another run wrote it); it is left as it is.
+        OSError: anything else that stopped the publishing.
+    """
+    try:
+        try:
+            os.link(temp, final)
+        except FileExistsError:
+            raise
+        except OSError as error:
+            if error.errno not in _NO_HARD_LINKS:
+                raise
+            _copy_exclusively(temp, final)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+
+
+def _copy_exclusively(source: Path, final: Path) -> None:
+    """Copy ``source`` to a new file ``final`` (O_EXCL: refused when it exists); a failed copy
+    removes what it created."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(final, flags, 0o666)
+    try:
+        with os.fdopen(descriptor, "wb") as stream, source.open("rb") as data:
+            shutil.copyfileobj(data, stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(final)
+        raise
 
 
 def sync_folder(folder: Path) -> None:
@@ -522,23 +579,27 @@ def sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, replace: bool = True) -> None:
     """Write ``data`` to ``path`` with :func:`write_file_atomically`'s guarantees.
 
     Raises:
+        FileExistsError: not ``replace``, and ``path`` exists (left as it is).
         PictureError: the folder is missing or not writable, or the disk is full.
     """
     path = Path(path)
     try:
-        write_file_atomically(path, lambda stream: stream.write(data))
+        write_file_atomically(path, lambda stream: stream.write(data), replace)
     except OSError as error:
+        if not replace and isinstance(error, FileExistsError):
+            raise  # another writer's file: the caller decides (the batch reports it skipped)
         place = f"into {path.parent}" if error.filename == str(path.parent) else str(path)
         raise PictureError(f"cannot write {place}: {error.strerror or error}") from error
 
 
-def save_picture(path: Path, picture: Picture) -> None:
-    """Encode ``picture`` as PNG and write it atomically to ``path``."""
-    write_atomically(path, encode_png(picture))
+def save_picture(path: Path, picture: Picture, replace: bool = True) -> None:
+    """Encode ``picture`` as PNG and write it atomically to ``path`` (see
+    :func:`write_atomically` for ``replace``)."""
+    write_atomically(path, encode_png(picture), replace)
 
 
 # Truncated files must fail loudly, never decode as a partly grey picture.

@@ -184,7 +184,11 @@ def patch_scale_and_grid(
 
 
 def grid_tiles(
-    patch_plan: PatchPlan, labels: np.ndarray, grid: MosaicGrid | None, native_size: int | None
+    patch_plan: PatchPlan,
+    paste: np.ndarray,
+    labels: np.ndarray,
+    grid: MosaicGrid | None,
+    native_size: int | None,
 ) -> list[tuple[Crop, np.ndarray]]:
     """The engine calls for one plan: its own crop, or tiles when scaling would lose the grid.
 
@@ -196,6 +200,7 @@ def grid_tiles(
 
     Args:
         patch_plan: from :func:`plan_patches`.
+        paste: crop-sized bool, the plan's hole pixels (its regions' labels in its crop).
         labels: HxW int32 region labels of the picture (:class:`RestorationPlan`).
         grid: the plan's mosaic grid in picture pixels, or None (then nothing is tiled).
         native_size: the engine's patch side, or None for full resolution.
@@ -205,7 +210,6 @@ def grid_tiles(
         together the pastes cover the plan's hole pixels exactly once.
     """
     crop = patch_plan.crop
-    paste = np.isin(labels[crop.slices], patch_plan.labels)
     if grid is None or native_size is None:
         return [(crop, paste)]
     target = min(MIN_WORKING_BLOCK, grid.block)

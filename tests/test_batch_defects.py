@@ -82,7 +82,7 @@ def test_a_result_written_meanwhile_by_another_run_is_kept_and_reported_skipped(
 def test_publishing_without_replacing_refuses_an_existing_name_and_removes_the_temporary(
     tmp_path: Path,
 ) -> None:
-    from decensor_app.pipeline.files import publish_without_replacing
+    from decensor_app.imaging import publish_without_replacing
 
     temp, final = tmp_path / ".a.abcdefgh.partial", tmp_path / "a.png"
     temp.write_bytes(b"new")

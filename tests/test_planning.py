@@ -165,15 +165,16 @@ def test_a_large_region_of_small_blocks_is_restored_in_tiles_that_keep_the_grid(
 
     labels, regions = find_regions(hole)
     plan = plan_patches(regions, 700, 600, 128)[0]
-    tiles = grid_tiles(plan, labels, grid, 128)
+    paste = np.isin(labels[plan.crop.slices], plan.labels)
+    tiles = grid_tiles(plan, paste, labels, grid, 128)
     covered = np.zeros(hole.shape, np.int32)
     for crop, paste in tiles:
         assert max(crop.width, crop.height) <= 128 * 4 // MIN_WORKING_BLOCK
         covered[crop.slices] += paste
     assert np.array_equal(covered, hole.astype(np.int32))  # every hole pixel exactly once
     # Without a grid, or with blocks that survive the scaling, the plan is one call.
-    assert len(grid_tiles(plan, labels, None, 128)) == 1
-    assert len(grid_tiles(plan, labels, MosaicGrid(24, 0, 0), 128)) == 1
+    assert len(grid_tiles(plan, paste, labels, None, 128)) == 1
+    assert len(grid_tiles(plan, paste, labels, MosaicGrid(24, 0, 0), 128)) == 1
 
 
 def test_a_full_resolution_patch_gets_the_grid_relative_to_its_crop() -> None:

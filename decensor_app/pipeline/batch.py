@@ -31,8 +31,6 @@ from decensor_app.pipeline.files import (
     load,
     output_folder_claim,
     output_paths,
-    publish_without_replacing,
-    temporary_name,
     variation_of,
 )
 from decensor_app.pipeline.results import (
@@ -196,19 +194,14 @@ def _save(path: Path, picture: Picture, overwrite: bool) -> None:
     """
     if path.is_dir():
         raise FileError(_folder_in_the_way(path))
-    target = path if overwrite else temporary_name(path)
     try:
-        save_picture(target, picture)
-        if not overwrite:
-            publish_without_replacing(target, path)
+        save_picture(path, picture, replace=overwrite)
     except FileExistsError as error:
         raise OutputTaken(
             f"{path.name} was written meanwhile by another run; it is kept (--overwrite redoes it)"
         ) from error
     except PictureError as error:
         raise FileError(str(error)) from error
-    except OSError as error:
-        raise FileError(f"cannot write {path}: {error.strerror or error}") from error
 
 
 def _folder_in_the_way(path: Path) -> str:

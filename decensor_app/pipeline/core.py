@@ -102,8 +102,9 @@ def restore_variations(
     grids: list[MosaicGrid | None] = [None] * len(plan.patches)
     if original is not None:
         grids = patch_grids(original, plan, pastes, known_grids)
-    for patch_plan, grid in zip(plan.patches, grids, strict=True):
-        for crop, paste in grid_tiles(patch_plan, plan.labels, grid, engine.native_size):
+    for patch_plan, plan_paste, grid in zip(plan.patches, pastes, grids, strict=True):
+        tiles = grid_tiles(patch_plan, plan_paste, plan.labels, grid, engine.native_size)
+        for crop, paste in tiles:
             if cancel is not None:
                 cancel.check()
             rows, cols = crop.slices

@@ -7,8 +7,6 @@ import errno
 import hashlib
 import os
 import re
-import secrets
-import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -20,7 +18,6 @@ from decensor_app.imaging import (
     Picture,
     PictureError,
     load_picture,
-    sync_folder,
 )
 from decensor_app.imaging import PICTURE_EXTENSIONS as ORIGINAL_EXTENSIONS
 
@@ -113,67 +110,13 @@ def broken_link_reason(path: Path) -> str | None:
 
 # --- publishing outputs ------------------------------------------------------------------------
 
-#: The names of the app's temporary files (imaging.write_file_atomically's and
-#: :func:`temporary_name`'s): hidden, at most 32 characters of the stem, 8 random characters.
+#: The names of the app's temporary files (imaging.write_file_atomically's, tempfile.mkstemp
+#: under the hood): hidden, at most 32 characters of the stem, 8 random characters.
 TEMPORARY_NAME = re.compile(r"\..{0,32}\.[a-z0-9_]{8}\.partial", re.DOTALL)
-_RANDOM_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"  # tempfile.mkstemp's
 
 #: Without a lock to tell, a temporary this old is no live run's (its writer touches it as it
 #: writes, and publishes it right after).
 STALE_AFTER_SECONDS = 3600.0
-
-#: link() errors that mean "this file system has no hard links", not "this cannot be written".
-_NO_HARD_LINKS = {
-    errno.EPERM, errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.EMLINK,
-    errno.ENOTSUP, getattr(errno, "EOPNOTSUPP", errno.ENOTSUP),
-}  # fmt: skip
-
-
-def temporary_name(final: Path) -> Path:
-    """A hidden name next to ``final`` for its content before :func:`publish_without_replacing`;
-    short (``.<32 characters of the stem>.<8 random>.partial``) so long names still fit."""
-    token = "".join(secrets.choice(_RANDOM_CHARACTERS) for _ in range(8))
-    return final.with_name(f".{final.stem[:32]}.{token}.partial")
-
-
-def publish_without_replacing(temp: Path, final: Path) -> None:
-    """Give the complete file ``temp`` the name ``final`` unless ``final`` exists, atomically
-    (a hard link, which never replaces; where the file system has none, an exclusive create and
-    copy). ``temp`` is removed in every case.
-
-    Raises:
-        FileExistsError: ``final`` exists (another run wrote it); it is left as it is.
-        OSError: anything else that stopped the publishing.
-    """
-    try:
-        try:
-            os.link(temp, final)
-        except FileExistsError:
-            raise
-        except OSError as error:
-            if error.errno not in _NO_HARD_LINKS:
-                raise
-            _copy_exclusively(temp, final)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-    sync_folder(final.parent)
-
-
-def _copy_exclusively(source: Path, final: Path) -> None:
-    """Copy ``source`` to a new file ``final`` (O_EXCL: refused when it exists); a failed copy
-    removes what it created."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    descriptor = os.open(final, flags, 0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as stream, source.open("rb") as data:
-            shutil.copyfileobj(data, stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(final)
-        raise
 
 
 @contextlib.contextmanager

@@ -181,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     bench.add_argument("--models-dir", type=Path, default=None)
     bench.add_argument(
-        "--cases", type=int, default=None, help="pictures to censor (default: each once)"
+        "--cases", type=positive_int, default=None, help="pictures to censor (default: each once)"
     )
     bench.add_argument("--seed", type=int, default=1234)
     bench.add_argument("--json", type=Path, required=True, help="report file (.json and .md)")
@@ -293,9 +293,6 @@ def _benchmark(args: argparse.Namespace) -> int:
     missing = [str(folder) for folder in args.pictures if not folder.is_dir()]
     if missing:
         _log(f"decensor-train: error: not a folder: {', '.join(missing)}")
-        return 2
-    if args.cases is not None and args.cases <= 0:
-        _log("decensor-train: error: --cases must be positive")
         return 2
     if args.book and args.censor != "mosaic":
         _log("decensor-train: error: --book is a mosaic test: add --censor mosaic")
