@@ -1,20 +1,156 @@
-"""Packaging: an installed (not editable) package finds the models it ships."""
+"""Packaging: an installed (not editable) package finds the models it ships, and the environment
+holds exactly the versions pinned in requirements.lock."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from packaging.markers import Marker
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from decensor_app.engines import MODELS_DIR_VARIABLE, default_models_dir
 
 REPO = Path(__file__).resolve().parents[1]
+LOCK = REPO / "requirements.lock"
 tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+
+@dataclass(frozen=True)
+class Pin:
+    """One package of the lock: ``name==version ; marker --hash=sha256:...``."""
+
+    name: str  # canonical (lower case, dashes)
+    version: str
+    marker: Marker | None
+    hashes: tuple[str, ...]
+
+
+def read_lock(path: Path) -> dict[str, Pin]:
+    """The pins of a pip requirements file with hashes (as scripts/refresh_lock.sh writes it),
+    by canonical name. Fails on an entry that is not an exact ``==`` pin with hashes, since
+    ``pip install --require-hashes`` would refuse it."""
+    text = re.sub(r"\\\n", " ", path.read_text())  # join the backslash-continued lines
+    pins: dict[str, Pin] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):  # uv's header and its "# via" annotations
+            continue
+        requirement_text, *hashes = re.split(r"\s+--hash=", line)
+        requirement = Requirement(requirement_text)
+        specifiers = list(requirement.specifier)
+        assert len(specifiers) == 1 and specifiers[0].operator == "==", f"not a pin: {line}"
+        assert hashes, f"{requirement.name} has no --hash in {path.name}"
+        name = canonicalize_name(requirement.name)
+        pins[name] = Pin(name, specifiers[0].version, requirement.marker, tuple(hashes))
+    return pins
+
+
+def lock_mismatches(
+    path: Path, installed: Callable[[str], str] = importlib.metadata.version
+) -> list[str]:
+    """One line per pin of the lock (that applies to this platform and Python) whose installed
+    version differs or that is not installed; ``installed`` maps a name to its version."""
+    problems = []
+    for pin in read_lock(path).values():
+        if pin.marker is not None and not pin.marker.evaluate():
+            continue  # e.g. colorama, only on Windows
+        try:
+            version = installed(pin.name)
+        except importlib.metadata.PackageNotFoundError:
+            problems.append(f"{pin.name}: not installed, the lock pins {pin.version}")
+            continue
+        if version != pin.version:
+            problems.append(f"{pin.name}: installed {version}, the lock pins {pin.version}")
+    return problems
+
+
+def pyproject_requirements() -> list[Requirement]:
+    """What pyproject.toml asks for: dependencies, the extras bootstrap.sh installs, and the
+    build requirements (bootstrap.sh builds the project with the locked setuptools)."""
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
+    extras = pyproject["project"]["optional-dependencies"]
+    wanted = [
+        *pyproject["project"]["dependencies"],
+        *extras["test"],
+        *extras["train"],
+        *pyproject["build-system"]["requires"],
+    ]
+    return [Requirement(text) for text in wanted]
+
+
+def test_the_lock_pins_what_pyproject_asks_for() -> None:
+    pins = read_lock(LOCK)
+    problems = []
+    for requirement in pyproject_requirements():
+        pin = pins.get(canonicalize_name(requirement.name))
+        if pin is None:
+            problems.append(f"{requirement} is not in the lock")
+        elif not requirement.specifier.contains(pin.version, prereleases=True):
+            problems.append(f"{requirement} is not met by the pin {pin.name}=={pin.version}")
+    assert not problems, (
+        "requirements.lock disagrees with pyproject.toml (run scripts/refresh_lock.sh):\n"
+        + "\n".join(problems)
+    )
+    # scripts/bootstrap.sh checks its interpreter against this line.
+    assert re.search(r"^# python: >=\d+\.\d+$", LOCK.read_text(), re.MULTILINE)
+    # The issue's point: the same TensorFlow, Keras, PySide6 and NumPy everywhere.
+    assert {"tensorflow", "keras", "pyside6-essentials", "numpy", "jax"} <= set(pins)
+
+
+def test_the_installed_versions_equal_the_lock() -> None:
+    problems = lock_mismatches(LOCK)
+    assert not problems, (
+        "this environment differs from requirements.lock (./test.sh or ./decensor.sh "
+        "re-installs from it):\n" + "\n".join(problems)
+    )
+
+
+def test_a_version_that_differs_from_the_lock_is_named(tmp_path: Path) -> None:
+    # Compared with what the real lock gives, so that this holds in an environment out of date.
+    before = set(lock_mismatches(LOCK))
+    changed = tmp_path / "requirements.lock"
+    text, count = re.subn(r"^numpy==\S+", "numpy==1.0.0", LOCK.read_text(), flags=re.MULTILINE)
+    assert count == 1
+    changed.write_text(text)
+    numpy = importlib.metadata.version("numpy")
+    assert set(lock_mismatches(changed)) - before == {
+        f"numpy: installed {numpy}, the lock pins 1.0.0"
+    }
+
+    def without_keras(name: str) -> str:
+        if name == "keras":
+            raise importlib.metadata.PackageNotFoundError(name)
+        return importlib.metadata.version(name)
+
+    keras = read_lock(LOCK)["keras"].version
+    assert f"keras: not installed, the lock pins {keras}" in lock_mismatches(
+        LOCK, installed=without_keras
+    )
+
+
+def test_pins_for_other_platforms_are_not_asked_for(tmp_path: Path) -> None:
+    lock = tmp_path / "requirements.lock"
+    lock.write_text(
+        "# a comment\n"
+        "not-a-real-package==1.0 ; sys_platform == 'no-such-platform' \\\n"
+        "    --hash=sha256:00\n"
+        "    # via nothing\n"
+    )
+    assert set(read_lock(lock)) == {"not-a-real-package"}
+    assert lock_mismatches(lock) == []
+    lock.write_text("not-a-real-package==1.0 --hash=sha256:00\n")
+    assert lock_mismatches(lock) == ["not-a-real-package: not installed, the lock pins 1.0"]
 
 
 def test_every_package_folder_is_listed_for_setuptools() -> None:

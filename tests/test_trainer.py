@@ -26,13 +26,16 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from decensor_app.engines import load_engine
 from decensor_app.engines.base import EngineInput
 from decensor_app.engines.classical import telea_fill
+from decensor_app.engines.manifest import Manifest
 from decensor_app.mosaic import MosaicGrid
 from decensor_app.trainer.cli import main as train_main
 from decensor_app.trainer.data import BatchSource
 from decensor_app.trainer.dataset import BuildOptions, build_dataset, load_manifest
 from decensor_app.trainer.evaluate import psnr, scores, ssim_map
+from decensor_app.trainer.run import cpu_flags, cpu_training_precision, read_checkpoint
 from decensor_app.trainer.synthesis import Censor, apply_censor, sample_censor, sample_mask
 from tests.conftest import scene
 
@@ -412,6 +415,40 @@ def test_a_new_run_warm_started_from_an_export_continues_its_generator(
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_a_moving_average_of_the_weights_is_kept_resumed_into_and_exported(
+    dataset: Path, trained: Path, tmp_path: Path
+) -> None:
+    """Switched on when resuming a run that had none: it starts at the restored weights, is
+    updated with the warmed-up decay after every step, and the export takes it."""
+    run = _run_copy(trained, tmp_path / "run")  # at step 2, without an average
+    result = _train(dataset, run, "--ema-decay", "0.5", "--checkpoint-every", "1",
+                    "--keep-checkpoints", "10", steps=5)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "weight average (decay 0.5) started at step 2" in result.stderr
+    archives = {int(a["step"]): a for a in map(read_checkpoint, run.glob("checkpoints/*.npz"))}
+    assert sorted(archives) == [2, 3, 4, 5]
+    keys = sorted(k for k in archives[5] if k.startswith("generator/"))
+    average = {k: archives[2][k].astype(np.float64) for k in keys}
+    for updates, step in enumerate((3, 4, 5)):
+        decay = min(0.5, (1 + updates) / (10 + updates))
+        average = {k: decay * average[k] + (1 - decay) * archives[step][k] for k in keys}
+    stored = {k: archives[5]["generator_ema/" + k.split("/")[1]] for k in keys}
+    assert float(archives[5]["generator_ema_updates/0000"]) == 3
+    for key in keys:
+        np.testing.assert_allclose(stored[key], average[key], rtol=1e-5, atol=1e-6)
+    assert any(not np.allclose(stored[k], archives[5][k]) for k in keys)  # not the last weights
+
+    models = tmp_path / "models"
+    exported = _train_cli("export", "--run", str(run), "--name", "m", "--models-dir", str(models))
+    assert exported.returncode == 0, exported.stderr
+    manifest = Manifest.load(models / "m.json")
+    assert manifest.training["exported_weights"] == "moving average, decay 0.5"
+    network = load_engine("m", "bar", models).network  # type: ignore[attr-defined]
+    for key, weight in zip(keys, network.weights, strict=True):
+        np.testing.assert_array_equal(np.asarray(weight), stored[key])
+
+
 @pytest.mark.parametrize("prefill", [False, True], ids=["paper", "residual"])
 def test_export_then_the_app_gives_the_trained_models_output(
     dataset: Path, trained: Path, tmp_path: Path, prefill: bool
@@ -623,3 +660,57 @@ def test_a_diverged_run_stops_before_checkpointing_broken_weights() -> None:
     check_finite(5, {"g_loss": 0.3, "d_loss": 1.0})
     with pytest.raises(DivergedError, match=r"diverged at step 7 .*'g_loss': nan"):
         check_finite(7, {"g_loss": float("nan"), "d_loss": 1.0})
+
+
+# --- precision ----------------------------------------------------------------------------------
+
+
+def test_precision_auto_trains_in_bfloat16_only_on_cpus_with_amx(tmp_path: Path) -> None:
+    assert cpu_training_precision(frozenset({"avx512f", "amx_tile", "amx_bf16"})) == (
+        "mixed_bfloat16"
+    )
+    # AVX512-BF16 without AMX measured slower in bf16 than in float32
+    assert cpu_training_precision(frozenset({"avx512f", "avx512_bf16"})) == "float32"
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse2 amx_bf16 amx_tile\n\n")
+    assert {"amx_bf16", "amx_tile", "sse2"} <= cpu_flags(cpuinfo)
+    assert cpu_flags(tmp_path / "absent") == frozenset()
+
+
+@pytest.mark.slow
+def test_a_mosaic_network_trained_in_bfloat16_restores_in_float32_as_it_did_in_bfloat16(
+    dataset: Path, tmp_path: Path
+) -> None:
+    """The app runs exported weights in float32; weights trained under mixed_bfloat16 must
+    give (nearly) what the network computed in bf16 while it trained."""
+    import keras
+
+    run, models = tmp_path / "run", tmp_path / "models"
+    try:
+        bf16_run = ["--precision", "mixed_bfloat16", "--learning-rate", "1e-3"]
+        result = _train(dataset, run, "--arch", "mosaic-sr", "--censor", "mosaic", *bf16_run,
+                        steps=3)  # fmt: skip
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "mixed_bfloat16" in result.stderr
+        exported = _train_cli(
+            "export", "--run", str(run), "--name", "m", "--models-dir", str(models)
+        )
+        assert exported.returncode == 0, exported.stderr
+        engine = load_engine("m", "mosaic", models)
+        network = engine.network  # type: ignore[attr-defined]
+        source = BatchSource(dataset, "test", PATCH, "mosaic", architecture="mosaic-sr",
+                             config=engine.manifest.config, augment=False)  # type: ignore[attr-defined]  # fmt: skip
+        inputs = source.batch(0, 4).inputs
+        float32 = np.asarray(network.predict_on_batch(inputs), np.float32)
+        keras.mixed_precision.set_global_policy("mixed_bfloat16")
+        from decensor_app.engines.generators import build_network
+
+        bf16 = build_network("mosaic-sr", engine.manifest.config, PATCH)  # type: ignore[attr-defined]
+        bf16.set_weights(network.get_weights())
+        in_bf16 = np.asarray(bf16.predict_on_batch(inputs), np.float32)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    # [-1, 1] outputs: bf16 keeps 8 significant bits; 0.02 is 2.5 of 255 grey levels
+    difference = np.abs(float32 - in_bf16)
+    assert float(difference.mean()) < 0.005 and float(difference.max()) < 0.05
+    assert float(np.abs(float32 - inputs[1]).max()) > 0.01  # trained: not the bare block means

@@ -401,3 +401,24 @@ def test_export_refuses_an_existing_model_name_without_overwrite(
     assert Manifest.load(models / "m.json").description == "second"
     assert sorted(p.name for p in models.iterdir()) == ["m.json", "m.weights.h5"]
     assert load_engine("m", "bar", models).native_size == PATCH
+
+
+@pytest.mark.slow  # builds a network
+def test_export_default_takes_the_default_over_from_the_installed_one(
+    trained: Path, tmp_path: Path
+) -> None:
+    models = tmp_path / "models"
+    first = _train_cli(
+        "export", "--run", str(trained), "--name", "old", "--models-dir", str(models), "--default"
+    )
+    assert first.returncode == 0, first.stderr
+    assert default_model("bar", models) == "old"
+    second = _train_cli(
+        "export", "--run", str(trained), "--name", "new", "--models-dir", str(models), "--default"
+    )
+    assert second.returncode == 0, second.stderr
+    assert "old is no longer the default bar model" in second.stderr
+    assert Manifest.load(models / "old.json").default_for == []
+    assert Manifest.load(models / "new.json").default_for == ["bar"]
+    assert default_model("bar", models) == "new"
+    load_engine("old", "bar", models)  # still installed and loadable, only not the default

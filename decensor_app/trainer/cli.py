@@ -90,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--backend", choices=BACKENDS)
     fit.add_argument(
         "--precision", choices=("auto", "float32", "mixed_bfloat16", "mixed_float16"),
-        help="auto: mixed precision on GPUs/TPUs, float32 on CPUs",
+        help="auto: mixed precision on GPUs/TPUs, bfloat16 on CPUs with AMX (amx_bf16), "
+        "else float32",
     )  # fmt: skip
     fit.add_argument("--learning-rate", type=float)
     fit.add_argument(
@@ -135,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="EdgeConnect: VGG19 ImageNet weights file for perceptual and style losses",
     )
     fit.add_argument("--phase", choices=("auto", "edge", "inpaint", "joint"))
+    fit.add_argument(
+        "--ema-decay", type=float,
+        help="keep a moving average of the generator's weights with this decay (e.g. 0.999) "
+        "and export it instead of the last weights; may be switched on when resuming",
+    )  # fmt: skip
 
     export = commands.add_parser("export", help="write a run's generator into the models folder")
     export.add_argument("--run", type=Path, required=True)
@@ -246,7 +252,13 @@ def _fit(args: argparse.Namespace) -> int:
     values["data"], values["out"] = str(args.data), str(args.out)
     values["init_from"] = str(args.init_from) if args.init_from else None
     config = FitConfig(**values)
+    if not 0.0 <= config.ema_decay < 1.0:
+        _log("decensor-train: error: --ema-decay must be at least 0 and below 1")
+        return 2
     if args.backend == "jax":
+        if config.ema_decay:
+            _log("decensor-train: error: --ema-decay is not implemented on --backend jax")
+            return 2
         if "jax" not in architectures.get(args.arch).trainers:
             _log(f"decensor-train: error: --backend jax does not train {args.arch}")
             return 2

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from decensor_app import architectures
+from decensor_app.engines.base import EngineError
 from decensor_app.engines.generators import build_network, write_model
-from decensor_app.engines.manifest import Manifest
+from decensor_app.engines.manifest import Manifest, find_manifests
 from decensor_app.trainer.dataset import load_manifest
-from decensor_app.trainer.run import RunDir, network_config
+from decensor_app.trainer.run import RunDir, ema_group, network_config, read_checkpoint
 
 #: Gaps between log records longer than this are pauses between sessions, not training.
 PAUSE_SECONDS = 300.0
@@ -44,7 +45,10 @@ def export(
     256 px patches: large regions then lose less detail to the pipeline's downscaling.
 
     An installed model of the same name (the shipped default too) is replaced only with
-    ``overwrite``; the files are published as :func:`write_model` says.
+    ``overwrite``; the files are published as :func:`write_model` says. With ``default``, the
+    new model takes the default for its censor type over from any other installed model
+    (their manifests are rewritten without it, after the new model is published), so there is
+    never more than one default, and a kill in between leaves the old default standing.
 
     Raises:
         FileExistsError: ``name`` is installed and ``overwrite`` is false.
@@ -63,7 +67,11 @@ def export(
     settings = network_config(config)
     network = build_network(config.arch, settings, config.size)
     group = architectures.get(config.arch).checkpoint_group
-    step = run.restore_checkpoint(checkpoint, {group: network.weights})
+    # The weights' moving average when the run kept one (--ema-decay), else the last weights.
+    averaged = any(key.startswith(f"{ema_group(group)}/") for key in read_checkpoint(checkpoint))
+    step = run.restore_checkpoint(
+        checkpoint, {ema_group(group) if averaged else group: network.weights}
+    )
     records = run.read_log(log)
     init = json.loads(run.init_record.read_text()) if run.init_record.is_file() else None
     earlier_hours = float(init["training"].get("training_hours", 0.0)) if init else 0.0
@@ -80,6 +88,9 @@ def export(
         "discriminator_width": config.discriminator_width,
         "prefill": config.prefill,
         "reconstruction": config.reconstruction,
+        "exported_weights": (
+            f"moving average, decay {config.ema_decay}" if averaged else "last step"
+        ),
         "precision": config.precision,
         "backend": config.backend,
         "training_hours": round(training_seconds(records, step) / 3600 + earlier_hours, 2),
@@ -104,7 +115,7 @@ def export(
         }
     except FileNotFoundError:
         training["data"] = {"path": config.data}
-    return write_model(
+    manifest = write_model(
         network,
         models_dir,
         name,
@@ -117,3 +128,21 @@ def export(
         default_for=[config.censor] if default else [],
         overwrite=overwrite,
     )
+    if default:
+        hand_over_default(models_dir, name, config.censor, log)
+    return manifest
+
+
+def hand_over_default(
+    models_dir: Path, new_default: str, censor: str, log: Callable[[str], None] = print
+) -> None:
+    """Take ``censor``'s default away from every installed model but ``new_default``."""
+    for path in find_manifests(Path(models_dir)):
+        try:
+            other = Manifest.load(path)
+        except EngineError:
+            continue  # a broken manifest is reported by --list-models, not rewritten here
+        if other.name != new_default and censor in other.default_for:
+            other.default_for = [c for c in other.default_for if c != censor]
+            other.save(path)
+            log(f"{other.name} is no longer the default {censor} model")

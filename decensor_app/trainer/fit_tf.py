@@ -5,11 +5,20 @@ MirroredStrategy, else the default strategy) or forced. Networks and optimizers 
 strategy's scope; every replica gets its slice of the global batch and losses are averaged over
 the *global* batch (``tf.nn.compute_average_loss``), so a split batch trains exactly like a
 whole one. One discriminator step per generator step, both from one forward pass.
+
+Several machines train one run with ``--strategy multiworker`` (``MultiWorkerMirroredStrategy``,
+the cluster in ``TF_CONFIG``): every worker runs the same command, builds the same global batch
+(a function of the seed and the step) and feeds its replicas their slices of it, so the cluster
+trains exactly like one process on that batch. Only the chief writes the run folder (config,
+checkpoints, log, TensorBoard); it alone resumes from it, and the other workers start from the
+chief's step and variables (:func:`start_like_the_chief`), so they need no copy of the folder.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import os
 import time
 from collections.abc import Callable
@@ -28,12 +37,15 @@ from decensor_app.networks.edgeconnect import build_edgeconnect
 from decensor_app.networks.gated_conv import build_gated_conv
 from decensor_app.trainer import losses
 from decensor_app.trainer.data import Batch, BatchSource
+from decensor_app.trainer.dataset import load_manifest
 from decensor_app.trainer.run import (
     STRATEGIES,
     FitConfig,
     ProgressLine,
     RunDir,
     check_finite,
+    cpu_training_precision,
+    ema_group,
     gan_checkpoint_groups,
     network_config,
     warm_start,
@@ -48,7 +60,10 @@ def choose_strategy(name: str) -> tf.distribute.Strategy:
     if name not in STRATEGIES:
         raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}")
     if name == "tpu" or (name == "auto" and _tpu_configured()):
-        resolver = tf.distribute.cluster_resolver.TPUClusterResolver()
+        # Without a variable naming a TPU to reach over the network, the TPU is this TPU VM's
+        # own ("local"): the resolver's own discovery would only raise there.
+        named = any(os.environ.get(k) for k in _TPU_ADDRESS_VARIABLES)
+        resolver = tf.distribute.cluster_resolver.TPUClusterResolver(None if named else "local")
         tf.config.experimental_connect_to_cluster(resolver)
         tf.tpu.experimental.initialize_tpu_system(resolver)
         return tf.distribute.TPUStrategy(resolver)
@@ -63,19 +78,107 @@ def choose_strategy(name: str) -> tf.distribute.Strategy:
     return tf.distribute.get_strategy()
 
 
+#: What TPUClusterResolver() finds a remote TPU by (a Cloud TPU node, GKE, a node config).
+_TPU_ADDRESS_VARIABLES = ("TPU_NAME", "KUBE_GOOGLE_CLOUD_TPU_ENDPOINTS", "TPU_CONFIG")
+
+
 def _tpu_configured() -> bool:
     # Probing a resolver without a TPU can wait on cloud metadata servers: only probe when the
     # environment says a TPU is there.
     return any(os.environ.get(k) for k in ("TPU_NAME", "COLAB_TPU_ADDR", "TPU_ACCELERATOR_TYPE"))
 
 
+def is_chief(strategy: tf.distribute.Strategy) -> bool:
+    """Whether this process writes the run folder: True except on the non-chief workers of a
+    multi-worker cluster (the chief is ``TF_CONFIG``'s "chief" task, else worker 0)."""
+    return bool(strategy.extended.should_checkpoint)
+
+
+def _all_sum(strategy: tf.distribute.Strategy, value: Callable[[int], np.ndarray]) -> np.ndarray:
+    """The sum over every replica of the cluster of ``value(replica id)`` (1-D float64), as
+    this worker receives it: one all-reduce, which every worker must call in the same order."""
+    values = strategy.experimental_distribute_values_from_function(
+        lambda context: tf.constant(value(context.replica_id_in_sync_group))
+    )
+    summed = strategy.run(
+        lambda v: tf.distribute.get_replica_context().all_reduce(tf.distribute.ReduceOp.SUM, v),
+        args=(values,),
+    )
+    return np.asarray(strategy.experimental_local_results(summed)[0])
+
+
+#: Settings that only change what the chief writes: they may differ between the workers'
+#: commands (and --data and --out may be other paths on every machine).
+_WORKER_LOCAL_SETTINGS = frozenset(
+    ("data", "out", "init_from", "vgg19_weights", "checkpoint_every", "keep_checkpoints",
+     "log_every", "image_every")
+)  # fmt: skip
+
+
+def _fingerprint(config: FitConfig) -> float:
+    """48 bits of a hash of what every worker must share, exact as a float64: the settings and
+    the dataset's patches (their SHA-256s, in the order batches pick them)."""
+    shared = {k: v for k, v in config.to_json().items() if k not in _WORKER_LOCAL_SETTINGS}
+    # its path may differ between machines; whether there is one changes the losses
+    shared["vgg19_weights"] = bool(config.vgg19_weights)
+    shared["patches"] = load_manifest(Path(config.data))["patch_sha256"]
+    digest = hashlib.sha256(json.dumps(shared, sort_keys=True).encode()).digest()
+    return float(int.from_bytes(digest[:6], "big"))
+
+
+def start_like_the_chief(
+    strategy: tf.distribute.Strategy, config: FitConfig, groups: dict[str, list[Any]], start: int
+) -> int:
+    """Give every worker the chief's start step and variables (``groups``); returns the step.
+
+    Only the chief resumes from the run folder (or warm-starts), so the workers would otherwise
+    train from their fresh weights, or wait forever at another step. A broadcast is one sum
+    over the replicas where only replica 0 (the chief's first) contributes, in float64: exact
+    for float32 weights and integer counters. Collective: every worker must call it.
+
+    Raises:
+        ValueError: on every worker, when some worker's command differs from the chief's in a
+            setting that changes the training (e.g. --steps or --batch: they would hang), or
+            its dataset from the chief's.
+    """
+    variables = [variable for group in groups.values() for variable in group]
+    sizes = [int(np.prod(variable.shape)) for variable in variables]
+    fingerprint = _fingerprint(config)
+
+    def chief_state(replica: int) -> np.ndarray:
+        if replica != 0:
+            return np.zeros(2 + sum(sizes))
+        arrays = [np.asarray(variable, np.float64).ravel() for variable in variables]
+        return np.concatenate([[start, fingerprint], *arrays])
+
+    state = _all_sum(strategy, chief_state)
+    differing = _all_sum(strategy, lambda _: np.array([float(fingerprint != state[1])]))[0]
+    if differing:
+        raise ValueError(
+            f"{int(differing)} of {strategy.num_replicas_in_sync} replicas run other settings "
+            "or another dataset than the chief: run the same `decensor-train fit` command on "
+            "every worker, on copies of one dataset (only the paths of --data, --out, "
+            "--init-from and --vgg19-weights, and the chief's --*-every and --keep-checkpoints "
+            "may differ)"
+        )
+    offset = 2
+    for variable, size in zip(variables, sizes, strict=True):
+        piece = state[offset : offset + size].reshape(tuple(variable.shape))
+        variable.assign(piece.astype(np.dtype(variable.dtype)))
+        offset += size
+    return int(state[0])
+
+
 def choose_precision(config: FitConfig, strategy: tf.distribute.Strategy) -> str:
-    """float32 on CPUs; mixed_float16 on GPUs, mixed_bfloat16 on TPUs ("auto")."""
+    """``config.precision``, or for "auto": mixed_bfloat16 on TPUs, mixed_float16 on GPUs, and
+    on CPUs :func:`~decensor_app.trainer.run.cpu_training_precision` (bf16 where there is AMX)."""
     if config.precision != "auto":
         return config.precision
     if isinstance(strategy, tf.distribute.TPUStrategy):
         return "mixed_bfloat16"
-    return "mixed_float16" if tf.config.list_logical_devices("GPU") else "float32"
+    if tf.config.list_logical_devices("GPU"):
+        return "mixed_float16"
+    return cpu_training_precision()
 
 
 def _optimizer(learning_rate: float, beta_1: float, beta_2: float, policy: str) -> Any:
@@ -110,10 +213,64 @@ class Trainer:
                 f"{strategy.num_replicas_in_sync} replicas"
             )
         self._compiled: dict[str, Callable[..., Any]] = {}
+        self.ema_weights: list[Any] = []  # see _average_weights
 
     def groups(self) -> dict[str, list[Any]]:
         """Variables to checkpoint, by group."""
         raise NotImplementedError
+
+    def _average_weights(self, network: keras.Model) -> None:
+        """Keep an exponential moving average of ``network``'s weights (``--ema-decay``).
+
+        Averaged weights usually score a little higher than the last ones and need no extra
+        training. It starts at the weights training starts from (:meth:`start_average`: a new
+        run's, or a resumed run's whose checkpoint holds no average), and its decay is warmed
+        up, ``min(decay, (1 + t) / (10 + t))`` after ``t`` updates, so that it soon forgets a
+        new run's first weights; the update count is checkpointed with it.
+        """
+        self.averaged = network
+        self.ema_decay = float(self.config.ema_decay)
+        if not self.ema_decay:
+            return
+        # ONLY_FIRST_REPLICA: every replica holds the same synchronised weights and computes
+        # the same average, which may then be assigned in replica context.
+        sync = {"trainable": False, "aggregation": tf.VariableAggregation.ONLY_FIRST_REPLICA}
+        self.ema_weights = [tf.Variable(tf.identity(w), **sync) for w in network.weights]
+        self.ema_updates = tf.Variable(0.0, dtype=tf.float32, **sync)
+
+    def _update_average(self) -> None:
+        """One moving-average update, after the optimizer's step (no-op without an average)."""
+        if not self.ema_weights:
+            return
+        count = self.ema_updates
+        decay = tf.minimum(self.ema_decay, (1.0 + count) / (10.0 + count))
+        for average, weight in zip(self.ema_weights, self.averaged.weights, strict=True):
+            value = tf.cast(weight, average.dtype)
+            if average.dtype.is_floating:
+                value = decay * average + (1.0 - decay) * value
+            average.assign(value)
+        count.assign_add(1.0)
+
+    def average_groups(self, group: str) -> dict[str, list[Any]]:
+        """The average's checkpoint groups (none without one) for the weights of ``group``."""
+        if not self.ema_weights:
+            return {}
+        average = ema_group(group)
+        return {average: self.ema_weights, f"{average}_updates": [self.ema_updates]}
+
+    def start_average(self) -> bool:
+        """Start an average that has had no update at the network's weights as they are now
+        (restored or warm-started); returns whether it did."""
+        if not self.ema_weights or float(self.ema_updates.numpy()) > 0:
+            return False
+        for average, weight in zip(self.ema_weights, self.averaged.weights, strict=True):
+            average.assign(tf.identity(weight))
+        return True
+
+    @property
+    def optional_groups(self) -> tuple[str, ...]:
+        """Groups a checkpoint may lack (see :meth:`RunDir.restore_checkpoint`)."""
+        return tuple(name for name in self.groups() if name.endswith(("_ema", "_ema_updates")))
 
     def inputs(self, batch: Batch) -> tuple[np.ndarray, ...]:
         raise NotImplementedError
@@ -167,11 +324,15 @@ class GatedConvTrainer(Trainer):
         self.d_optimizer = _optimizer(config.learning_rate, 0.5, 0.999, policy)
         self.g_optimizer.build(self.generator.trainable_variables)
         self.d_optimizer.build(self.discriminator.trainable_variables)
+        self._average_weights(self.generator)
 
     def groups(self) -> dict[str, list[Any]]:
-        return gan_checkpoint_groups(
-            self.generator, self.discriminator, self.g_optimizer, self.d_optimizer
-        )
+        return {
+            **gan_checkpoint_groups(
+                self.generator, self.discriminator, self.g_optimizer, self.d_optimizer
+            ),
+            **self.average_groups("generator"),
+        }
 
     def inputs(self, batch: Batch) -> tuple[np.ndarray, ...]:
         image, mask = batch.inputs
@@ -197,6 +358,7 @@ class GatedConvTrainer(Trainer):
             d_loss = _average(losses.hinge_discriminator(real, fake), batch)
         _apply(self.g_optimizer, g_tape, g_loss, generator.trainable_variables)
         _apply(self.d_optimizer, d_tape, d_loss, discriminator.trainable_variables)
+        self._update_average()
         return {
             "g_loss": g_loss,
             "d_loss": d_loss,
@@ -222,9 +384,14 @@ class ReconstructionTrainer(Trainer):
         self.generator = spec.build_inference(network_config(config), config.size)
         self.g_optimizer = _optimizer(config.learning_rate, 0.9, 0.999, policy)
         self.g_optimizer.build(self.generator.trainable_variables)
+        self._average_weights(self.generator)
 
     def groups(self) -> dict[str, list[Any]]:
-        return {"generator": self.generator.weights, "g_optimizer": self.g_optimizer.variables}
+        return {
+            "generator": self.generator.weights,
+            "g_optimizer": self.g_optimizer.variables,
+            **self.average_groups("generator"),
+        }
 
     def inputs(self, batch: Batch) -> tuple[np.ndarray, ...]:
         return (*batch.inputs, batch.mask, batch.truth * 2.0 - 1.0)
@@ -247,6 +414,7 @@ class ReconstructionTrainer(Trainer):
                 per_example = losses.hole_l1(restored, truth, mask)
             loss = _average(per_example, self.global_batch)
         _apply(self.g_optimizer, tape, loss, self.generator.trainable_variables)
+        self._update_average()
         return {"g_loss": loss}
 
     def preview(self, batch: Batch) -> np.ndarray:
@@ -266,6 +434,8 @@ class EdgeConnectTrainer(Trainer):
 
     def __init__(self, config: FitConfig, strategy: tf.distribute.Strategy, policy: str) -> None:
         super().__init__(config, strategy, policy)
+        if config.ema_decay:
+            raise ValueError("--ema-decay is not implemented for edgeconnect's two generators")
         self.model, self.edge_d, self.inpaint_d = build_edgeconnect(self.width, config.size)
         lr = config.learning_rate
         self.optimizers = {
@@ -397,8 +567,13 @@ def _vgg19_features(weights: str) -> keras.Model:
     return keras.Model(vgg.input, [vgg.get_layer(n).output for n in names])
 
 
-def make_trainer(config: FitConfig) -> tuple[Trainer, tf.distribute.Strategy, str]:
-    strategy = choose_strategy(config.strategy)
+def make_trainer(
+    config: FitConfig, strategy: tf.distribute.Strategy | None = None
+) -> tuple[Trainer, tf.distribute.Strategy, str]:
+    """The trainer of ``config`` built in ``strategy``'s scope (default: ``config.strategy``'s),
+    the strategy and the precision policy."""
+    if strategy is None:
+        strategy = choose_strategy(config.strategy)
     policy = choose_precision(config, strategy)
     keras.mixed_precision.set_global_policy(policy)
     with strategy.scope():
@@ -408,19 +583,42 @@ def make_trainer(config: FitConfig) -> tuple[Trainer, tf.distribute.Strategy, st
 
 
 def fit(config: FitConfig, log: Callable[[str], None] = print) -> dict[str, float]:
-    """Train (or resume) the run in ``config.out`` up to ``config.steps``; returns last losses."""
+    """Train (or resume) the run in ``config.out`` up to ``config.steps``; returns last losses.
+
+    On a multi-worker cluster only the chief touches ``config.out``; the other workers write
+    nothing (checkpoints are NumPy files written outside any collective, so they need no
+    scratch folder either) and start from the chief's state.
+    """
+    # First: MultiWorkerMirroredStrategy configures the cluster's collectives, which TensorFlow
+    # only allows before it runs any other op.
+    strategy = choose_strategy(config.strategy)
+    chief = is_chief(strategy)
     run = RunDir(Path(config.out))
-    config = run.prepare(config, log)
+    if chief:
+        config = run.prepare(config, log)
     keras.utils.set_random_seed(config.seed)
-    trainer, strategy, policy = make_trainer(config)
-    start = run.resume(trainer.groups(), log) or warm_start(run, config, trainer.groups(), log)
+    trainer, strategy, policy = make_trainer(config, strategy)
+    start = 0
+    if chief:
+        groups = trainer.groups()
+        start = run.resume(groups, log, trainer.optional_groups) or warm_start(
+            run, config, groups, log
+        )
+    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        start = start_like_the_chief(strategy, config, trainer.groups(), start)
+        if not chief:
+            resolver = strategy.cluster_resolver
+            log(f"{resolver.task_type} {resolver.task_id} is not the chief: it writes nothing "
+                f"to {run.path}; starting at step {start} with the chief's variables")  # fmt: skip
+    if trainer.start_average() and start:
+        log(f"weight average (decay {config.ema_decay}) started at step {start}")
     log(
         f"training {config.arch} ({config.censor}) width {trainer.width}, {config.size}px, "
         f"batch {config.batch} on {strategy.num_replicas_in_sync} replica(s) "
         f"({type(strategy).__name__}), {policy}"
     )
     source = BatchSource.for_training(config)
-    writer = tf.summary.create_file_writer(str(run.tensorboard))
+    writer = tf.summary.create_file_writer(str(run.tensorboard)) if chief else None
     progress = ProgressLine(start, config.steps)
     values: dict[str, float] = {}
     started = time.time()
@@ -428,7 +626,7 @@ def fit(config: FitConfig, log: Callable[[str], None] = print) -> dict[str, floa
         values = trainer.train_step(step, batch)
         done = step + 1
         check_finite(done, values)
-        if done % config.log_every == 0 or done == config.steps:
+        if writer is not None and (done % config.log_every == 0 or done == config.steps):
             record = {"step": done, "phase": trainer.phase(step), **values,
                       "learning_rate": config.learning_rate, "time": time.time()}  # fmt: skip
             run.log(record)
@@ -436,12 +634,13 @@ def fit(config: FitConfig, log: Callable[[str], None] = print) -> dict[str, floa
                 for name, value in values.items():
                     tf.summary.scalar(f"loss/{name}", value)
                 tf.summary.scalar("learning_rate", config.learning_rate)
-        if done % config.image_every == 0 or done == config.steps:
+        if writer is not None and (done % config.image_every == 0 or done == config.steps):
             with writer.as_default(step=done):
                 tf.summary.image("input | output | truth", trainer.preview(batch), max_outputs=4)
-        if done % config.checkpoint_every == 0 or done == config.steps:
+        if chief and (done % config.checkpoint_every == 0 or done == config.steps):
             run.save_checkpoint(done, trainer.groups(), config.keep_checkpoints)
         progress.update(done, values)
-    writer.flush()
+    if writer is not None:
+        writer.flush()
     log(f"stopped at step {max(start, config.steps)} after {time.time() - started:.0f}s")
     return values

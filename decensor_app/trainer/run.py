@@ -12,7 +12,7 @@ import json
 import sys
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -52,7 +52,7 @@ class FitConfig:
     width: int | None = None
     strategy: str = "auto"
     backend: str = "tensorflow"
-    precision: str = "auto"  # auto: mixed on GPUs and TPUs, float32 on CPUs
+    precision: str = "auto"  # auto: mixed on GPUs and TPUs, on CPUs cpu_training_precision()
     learning_rate: float = 1e-4
     gan_weight: float = 1.0
     discriminator_width: int = 64
@@ -77,6 +77,9 @@ class FitConfig:
     phase: str = "auto"  # edgeconnect: edge, inpaint, joint, or auto (thirds of the steps)
     # manifest of an exported model whose generator weights a new run starts from (warm_start)
     init_from: str | None = None
+    # decay of an exponential moving average of the generator's weights, kept beside them and
+    # exported instead of them (0: none). It may be switched on when a run is resumed.
+    ema_decay: float = 0.0
 
     # Settings a resumed run must share with the run it continues. The patch size and the batch
     # may change: the networks are fully convolutional and Adam's state is per weight, so a run
@@ -143,6 +146,39 @@ def warm_start(
     )
     log(f"started from {manifest.name} ({step} steps) in {manifest_path}")
     return step
+
+
+def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> frozenset[str]:
+    """The CPU's feature flags as Linux lists them (empty where there is no /proc/cpuinfo)."""
+    try:
+        text = cpuinfo.read_text()
+    except OSError:
+        return frozenset()
+    for line in text.splitlines():
+        if line.startswith("flags"):
+            return frozenset(line.split(":", 1)[1].split())
+    return frozenset()
+
+
+def cpu_training_precision(flags: frozenset[str] | None = None) -> str:
+    """The precision ``--precision auto`` trains in on a CPU: ``mixed_bfloat16`` where the CPU
+    has AMX (``amx_bf16``), else ``float32``.
+
+    Measured with TensorFlow (oneDNN): on a Xeon with AMX a 256 px gated-conv step took 2.9 s
+    in bf16 against 6.9 s in float32; on an AMD EPYC with AVX512-BF16 but no AMX bf16 was
+    slower than float32 (1.25 against 0.92 s a step at 128 px), so AVX512-BF16 alone does not
+    qualify. Weights stay float32 either way (only the computation is bf16), and the app runs
+    the exported weights in float32.
+    """
+    return (
+        "mixed_bfloat16" if "amx_bf16" in (cpu_flags() if flags is None else flags) else "float32"
+    )
+
+
+def ema_group(group: str) -> str:
+    """The checkpoint group of the moving average of ``group``'s weights (``--ema-decay``):
+    the same variables in the same order, so an export loads it into the same network."""
+    return f"{group}_ema"
 
 
 def gan_checkpoint_groups(
@@ -256,11 +292,15 @@ class RunDir:
             old.unlink()
         return path
 
-    def restore_checkpoint(self, path: Path, groups: dict[str, list[Any]]) -> int:
+    def restore_checkpoint(
+        self, path: Path, groups: dict[str, list[Any]], optional: Collection[str] = ()
+    ) -> int:
         """Assign every variable of ``groups`` from ``path``; returns the step it was taken at.
 
         Optimizers' learning rates are left as built from the run's config, so that a run can
-        be resumed with a new ``--learning-rate`` (a step schedule across sessions).
+        be resumed with a new ``--learning-rate`` (a step schedule across sessions). Groups
+        named in ``optional`` that the checkpoint does not hold at all (say, a weight average
+        switched on when the run was resumed) keep their values.
 
         Raises:
             CorruptCheckpointError: the archive cannot be read whole (nothing was assigned).
@@ -269,6 +309,8 @@ class RunDir:
         archive = read_checkpoint(path)
         for group, variables in groups.items():
             stored = sorted(k for k in archive if k.startswith(f"{group}/"))
+            if not stored and group in optional:
+                continue
             if len(stored) != len(variables):
                 raise ValueError(
                     f"{path}: {group} has {len(stored)} variables, the model {len(variables)}"
@@ -280,7 +322,9 @@ class RunDir:
                 variable.assign(archive[key].astype(np.dtype(variable.dtype)))
         return int(archive["step"])
 
-    def resume(self, groups: dict[str, list[Any]], log: Any = print) -> int:
+    def resume(
+        self, groups: dict[str, list[Any]], log: Any = print, optional: Collection[str] = ()
+    ) -> int:
         """Restore the newest checkpoint into ``groups`` (if any); returns the step to start at.
 
         Log lines written after that checkpoint by a killed process are dropped: those steps are
@@ -289,7 +333,7 @@ class RunDir:
         checkpoint = self.latest_good_checkpoint(log)
         if checkpoint is None:
             return 0
-        start = self.restore_checkpoint(checkpoint, groups)
+        start = self.restore_checkpoint(checkpoint, groups, optional)
         kept = [record for record in self.read_log(log) if record["step"] <= start]
         text = "".join(json.dumps(record) + "\n" for record in kept)
         write_atomically(self.log_path, text.encode("utf-8"))
