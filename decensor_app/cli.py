@@ -131,7 +131,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--strict-green",
         action="store_true",
-        help="take only exact (0,255,0) pixels, not the anti-aliased fringe around them",
+        help="take only exact (0,255,0) pixels, not the anti-aliased fringe around them nor "
+        "regions that JPEG or colour management shifted off pure green",
+    )
+    parser.add_argument(
+        "--no-near-green",
+        dest="near_green",
+        action="store_false",
+        help="leave alone green that is not exact (or its fringe): by default regions that "
+        "JPEG or colour management shifted off pure green are restored too, and a picture "
+        "with green left outside the mask fails; with this it is restored with a warning",
     )
     parser.add_argument(
         "--max-pixels",
@@ -254,6 +263,8 @@ def _print_summary(report: BatchReport, stream: TextIO) -> None:
                 f"{result.seconds:.1f}s)",
                 file=stream,
             )
+            if result.warning is not None:
+                print(f"{'':<9} warning: {result.warning}", file=stream)
         else:
             print(f"{result.status:<9} {name}: {result.error}", file=stream)
     done = (
@@ -262,6 +273,8 @@ def _print_summary(report: BatchReport, stream: TextIO) -> None:
         else f"{report.count('restored')} restored"
     )
     summary = f"{done}, {report.count('skipped')} skipped, {report.count('failed')} failed"
+    if report.warnings:
+        summary += f" ({report.warnings} with a warning)"
     if report.model:
         summary += f" (model: {report.model})"
     if report.cancelled:
@@ -290,6 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         average_flips=args.average_flips,
         overwrite=args.overwrite,
         strict_green=args.strict_green,
+        near_green=args.near_green,
         max_pixels=args.max_pixels or None,
         auto_mask=args.auto_mask or args.detect_only,
         detect_only=args.detect_only,

@@ -27,6 +27,47 @@ FRINGE_MAX_WIDTH = 3
 #: the picture no neighbour shows the colour that was blended with.
 FRINGE_NEAR_GREEN_DISTANCE = 64.0
 
+# Near-green regions: green that was pure before JPEG compression or a colour-managed export.
+# Measured on a 90x80 bar over scene() pictures (6 seeds), JPEG quality 60/75/90/95 with 4:2:0
+# and 4:4:4 chroma (tests/test_masks.py repeats the q90 case):
+#: Side of the square whose mean colour is compared with pure green. JPEG noise inside a bar
+#: reaches 58 from green per pixel at q60; the 5x5 mean of the bar's inside stays within 2.2
+#: (median) of pure green. Edges mix with what is around them: NEAR_GROW_STEPS and the fringe
+#: rule take them.
+NEAR_WINDOW = 5
+#: Largest distance (Euclidean, 0-255 units) of a region's local mean colour from pure green.
+#: A pure-green bar after JPEG: median 1.0-2.2; a shifted export like (2,250,8) (distance 9.6):
+#: 10.2-10.8 after JPEG. Art of (10,250,10) (distance 15) is kept out.
+NEAR_GREEN_DISTANCE = 13.0
+#: In a picture with no region within NEAR_GREEN_DISTANCE, a colour-managed export shifted the
+#: paint further: sRGB green through a display profile 2% / 5% of the way to Display P3 becomes
+#: (16,255,6) / (30,255,15), distances 17 / 34 (36.1 median after JPEG q60); a full sRGB to
+#: Display P3 conversion gives (117,251,76), 140 away: as far as art greens, never taken.
+NEAR_SHIFTED_DISTANCE = 36.0
+#: Solid pixels (kept by a 3x3 erosion) a near-green region needs, unless it holds exact green:
+#: an 8x8 JPEG block; eyes, highlights and thin green lines of the art are smaller.
+NEAR_MIN_AREA = 64
+#: A picture whose exact green keeps this many pixels after a 3x3 erosion (a 5x5 block) has
+#: unshifted paint, and NEAR_SHIFTED_DISTANCE is not used. Shifted exports after JPEG q60-100
+#: keep at most 4 such pixels ((2,250,8): 3, (5,250,5): 4, (16,255,6): 1).
+NEAR_CLEAN_PAINT = 9
+#: Pixels a near-green region reaches out from where its local mean is within
+#: NEAR_GREEN_DISTANCE, through pixels whose local mean is within NEAR_SHIFTED_DISTANCE: the
+#: 5x5 mean loses 2 px at an edge, JPEG q60 up to 4 on a shifted bar.
+NEAR_GROW_STEPS = 3
+#: The fringe of a near-green region is JPEG-smeared: its blends lie up to this far from the
+#: blend line (FRINGE_MAX_RESIDUAL is 8 for clean PNGs) ...
+NEAR_FRINGE_RESIDUAL = 24.0
+#: ... and ring pixels this close to pure green are taken (64 for clean PNGs). Measured on the
+#: bars above: of 7,200 bar pixels at most 61 / 71 / 151 (pure / (2,250,8) / (16,255,6)) stay
+#: out, all on the bar's outermost pixel row, half-mixed with what is around it; 64 and 8
+#: left 109 / 105 / 177, 96 and 24 left 41 / 43 / 59 but came within reach of a leaf of
+#: (40,200,60) (91 away) touching the bar.
+NEAR_FRINGE_DISTANCE = 80.0
+#: :func:`green_left`: local mean colour this close to pure green, outside the mask, is
+#: reported. Looser than NEAR_GREEN_DISTANCE; a leaf of (40,200,60) is 91 away.
+GREEN_LEFT_DISTANCE = 40.0
+
 _NEIGHBOUR_OFFSETS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
 
 
@@ -44,26 +85,53 @@ def _in_8bit_units(rgb: np.ndarray) -> np.ndarray:
     return rgb.astype(np.float32) * np.float32(scale)
 
 
-def green_mask(rgb: np.ndarray, include_fringe: bool = True) -> np.ndarray:
-    """The censor mask of a green-painted picture.
+def green_mask(rgb: np.ndarray, include_fringe: bool = True, near_green: bool = True) -> np.ndarray:
+    """The censor mask of a green-painted picture: the mask the batch restores with the same
+    options (the painter counts it by calling this with the defaults).
 
     Args:
         rgb: HxWx3 RGB, uint8 or uint16 (pass a 16-bit picture's own values,
-            :attr:`Picture.rgb`, not its rounded 8-bit view). Fringe thresholds are in 0-255
-            units at either depth.
+            :attr:`Picture.rgb`, not its rounded 8-bit view). Fringe and near-green thresholds
+            are in 0-255 units at either depth.
         include_fringe: also take in the anti-aliased fringe: pixels touching an exact-green
             region (up to :data:`FRINGE_MAX_WIDTH` pixels out) whose colour is a blend of green
-            with a non-green neighbour, or is nearly pure green. Green elsewhere in the picture
-            is never taken.
+            with a non-green neighbour, or is nearly pure green. False (``--strict-green``):
+            exact green only, and no near-green regions either.
+        near_green: with ``include_fringe``, also take the regions that were pure green before
+            JPEG compression or a colour-managed export shifted them
+            (:func:`near_green_regions`), with their fringe. Green art is never taken: it is
+            farther from pure green, or small.
 
     Returns:
         HxW bool, True = hole.
     """
     mask = exact_green(rgb)
-    if not include_fringe or not mask.any():
+    if not include_fringe:
         return mask
-    height, width = mask.shape
     values = _in_8bit_units(rgb)
+    if mask.any():
+        mask = _grow_fringe(values, mask)
+    if near_green:
+        cores, near = _near_green(rgb, values)
+        # Only where a core adds something: in a clean PNG the cores lie inside exact green
+        # plus fringe, and its mask stays bit-identical to that.
+        if (cores & ~mask).any():
+            mask = _grow_fringe(values, mask | near, NEAR_FRINGE_RESIDUAL, NEAR_FRINGE_DISTANCE)
+    return mask
+
+
+def _grow_fringe(
+    values: np.ndarray,
+    mask: np.ndarray,
+    max_residual: float = FRINGE_MAX_RESIDUAL,
+    near_distance: float = FRINGE_NEAR_GREEN_DISTANCE,
+) -> np.ndarray:
+    """``mask`` (HxW bool, not modified) grown by the fringe rule of :func:`green_mask`, up to
+    :data:`FRINGE_MAX_WIDTH` rings out; ``values`` is the picture in 0-255 units (HxWx3);
+    ``max_residual`` is the largest distance from the blend line still called a blend, and a
+    ring pixel within ``near_distance`` of pure green is taken whatever its neighbours."""
+    mask = mask.copy()
+    height, width = mask.shape
     green = np.array(GREEN, np.float32)
     kernel = np.ones((3, 3), np.uint8)
     for _ in range(FRINGE_MAX_WIDTH):
@@ -73,7 +141,7 @@ def green_mask(rgb: np.ndarray, include_fringe: bool = True) -> np.ndarray:
             break
         colour = values[ys, xs]
         to_green = colour - green
-        accepted = np.einsum("ij,ij->i", to_green, to_green) <= FRINGE_NEAR_GREEN_DISTANCE**2
+        accepted = np.einsum("ij,ij->i", to_green, to_green) <= near_distance**2
         for dy, dx in _NEIGHBOUR_OFFSETS:
             ny, nx = ys + dy, xs + dx
             inside = (ny >= 0) & (ny < height) & (nx >= 0) & (nx < width)
@@ -91,12 +159,140 @@ def green_mask(rgb: np.ndarray, include_fringe: bool = True) -> np.ndarray:
                 & (length2 > 0)
                 & (alpha >= FRINGE_MIN_ALPHA)
                 & (alpha <= 1.0)
-                & (distance <= FRINGE_MAX_RESIDUAL)
+                & (distance <= max_residual)
             )
         if not accepted.any():
             break
         mask[ys[accepted], xs[accepted]] = True
     return mask
+
+
+def _local_green_distance(values: np.ndarray) -> np.ndarray:
+    """HxW float32: Euclidean distance (0-255 units) from pure green of each pixel's
+    :data:`NEAR_WINDOW`-square mean colour. JPEG noise averages out in it; a region's edge
+    mixes with what is around it, so only the inside of a flat green area comes out close."""
+    local = cv2.blur(values, (NEAR_WINDOW, NEAR_WINDOW), borderType=cv2.BORDER_REPLICATE)
+    local -= np.array(GREEN, np.float32)
+    return np.sqrt(np.einsum("ijk,ijk->ij", local, local))
+
+
+def _solid_regions(candidate: np.ndarray, min_area: int) -> tuple[np.ndarray, np.ndarray]:
+    """Connected components (8-connectivity) of ``candidate`` (HxW bool) with at least
+    ``min_area`` pixels that survive a 3x3 erosion (thin lines and specks do not count).
+
+    Returns:
+        (labels HxW int32, bool per label: the component is solid; label 0 is background).
+    """
+    count, labels = cv2.connectedComponents(
+        candidate.view(np.uint8), connectivity=8, ltype=cv2.CV_32S
+    )
+    inner = cv2.erode(candidate.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool)
+    solid = np.bincount(labels[inner], minlength=count) >= min_area
+    solid[0] = False
+    return labels, solid
+
+
+def near_green_regions(rgb: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+    """HxW bool: the regions that were painted pure green before JPEG compression or a
+    colour-managed export shifted them, without their edge (:func:`green_mask` adds it).
+
+    A region is a connected area whose local mean colour (:func:`_local_green_distance`) is
+    within :data:`NEAR_GREEN_DISTANCE` of pure green and that is large (:data:`NEAR_MIN_AREA`
+    solid pixels) or holds exact green. In a picture with no such large region, a
+    colour-managed export may have shifted all the paint further: large regions within
+    :data:`NEAR_SHIFTED_DISTANCE` are taken too, unless exact paint that no export shifted is
+    there (:func:`_has_clean_paint`; then the paint is pure and near green is the art's).
+    Each region reaches out :data:`NEAR_GROW_STEPS` pixels towards its edge. Green that
+    belongs to the art is farther from pure green (a leaf of (40,200,60) is 91 away) or small.
+
+    Args:
+        rgb: HxWx3 RGB, uint8 or uint16.
+        values: ``rgb`` in 0-255 units (float32), if already computed.
+    """
+    return _near_green(rgb, _in_8bit_units(rgb) if values is None else values)[1]
+
+
+def _near_green(rgb: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(cores, regions) of :func:`near_green_regions`, both HxW bool: the cores are where the
+    local mean is close enough to take a region, the regions reach out to their edges."""
+    local = _local_green_distance(values)
+    labels, solid = _solid_regions(local <= NEAR_GREEN_DISTANCE, NEAR_MIN_AREA)
+    exact = exact_green(rgb)
+    taken = solid.copy()
+    taken[np.unique(labels[exact])] = True
+    taken[0] = False
+    regions = taken[labels]
+    loose = local <= NEAR_SHIFTED_DISTANCE
+    if not solid.any() and not _has_clean_paint(exact):
+        labels, shifted = _solid_regions(loose, NEAR_MIN_AREA)
+        regions |= shifted[labels]
+    cores = regions.copy()
+    # The window's mean mixes a region's edge with what is around it, and JPEG noise is
+    # largest there: reach out to the edge through what is still close, a few pixels at most.
+    kernel = np.ones((3, 3), np.uint8)
+    for _ in range(NEAR_GROW_STEPS):
+        regions |= cv2.dilate(regions.view(np.uint8), kernel).view(bool) & loose
+    return cores, regions
+
+
+def _has_clean_paint(exact: np.ndarray) -> bool:
+    """Whether ``exact`` (HxW bool, exact green) holds paint that no export shifted: at least
+    :data:`NEAR_CLEAN_PAINT` pixels that survive a 3x3 erosion. Then the paint colour is pure
+    green, and regions merely near it belong to the art."""
+    inner = cv2.erode(exact.view(np.uint8), np.ones((3, 3), np.uint8))
+    return int(np.count_nonzero(inner)) >= NEAR_CLEAN_PAINT
+
+
+@dataclass(frozen=True)
+class GreenLeft:
+    """Green-looking pixels outside a mask, big enough to be a censor that was missed.
+
+    Attributes:
+        pixels: how many.
+        x, y, width, height: bounding box of the largest such region.
+        colour: its median colour, RGB in 0-255 units.
+    """
+
+    pixels: int
+    x: int
+    y: int
+    width: int
+    height: int
+    colour: tuple[int, int, int]
+
+    def describe(self) -> str:
+        return (
+            f"{self.pixels:,} nearly green pixels are left outside the mask (largest area "
+            f"{self.width}x{self.height} at x={self.x}, y={self.y}, colour {self.colour})"
+        )
+
+
+def green_left(rgb: np.ndarray, mask: np.ndarray) -> GreenLeft | None:
+    """What of ``rgb`` (HxWx3, uint8 or uint16) still looks like censor green outside ``mask``
+    (HxW bool): solid regions (:data:`NEAR_MIN_AREA`) whose local mean colour is within
+    :data:`GREEN_LEFT_DISTANCE` of pure green. None when there are none.
+
+    Looser than :func:`near_green_regions` on purpose: what lies between the two is too
+    unsure to be restored or to be left green silently.
+    """
+    values = _in_8bit_units(rgb)
+    local = _local_green_distance(values)
+    labels, solid = _solid_regions((local <= GREEN_LEFT_DISTANCE) & ~mask, NEAR_MIN_AREA)
+    if not solid.any():
+        return None
+    left = solid[labels]
+    areas = np.bincount(labels[left], minlength=solid.size)
+    largest = labels == int(np.argmax(areas))
+    ys, xs = np.nonzero(largest)
+    median = np.rint(np.median(values[largest], axis=0)).astype(int)
+    return GreenLeft(
+        int(np.count_nonzero(left)),
+        int(xs.min()),
+        int(ys.min()),
+        int(xs.max() - xs.min() + 1),
+        int(ys.max() - ys.min() + 1),
+        (int(median[0]), int(median[1]), int(median[2])),
+    )
 
 
 def paint_green(picture: Picture, mask: np.ndarray) -> Picture:

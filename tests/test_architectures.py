@@ -39,6 +39,7 @@ CONFIGS: list[Any] = [
     # EdgeConnect's Canny and two generators make it the slowest case (about 15 s each)
     pytest.param("edgeconnect", {"width": 8}, marks=pytest.mark.slow),
     ("mosaic-sr", {"width": 8, "blocks": 2}),
+    ("fourier-bar", {"width": 8, "blocks": 2}),
 ]
 
 

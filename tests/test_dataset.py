@@ -8,6 +8,7 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -139,3 +140,73 @@ def test_the_fetch_script_reads_each_pictures_licence_from_a_dep5_copyright_file
         "images/land/photo0.jpg": "public-domain",
         "images/land/photo1.jpg": "public-domain",
     }
+
+
+def test_grayscale_pictures_are_kept_only_from_sources_marked_monochrome_ok(
+    tmp_path: Path,
+) -> None:
+    folders = {}
+    for name, flag in (("manga", True), ("scans", False)):
+        folder = tmp_path / name
+        folder.mkdir()
+        for index in range(3):
+            grey = Image.fromarray(scene(200, 150, seed=10 * len(folders) + index)).convert("L")
+            grey.convert("RGB").save(folder / f"p{index:02d}.png")  # grey stored as RGB
+        (folder / "source.json").write_text(
+            json.dumps({"source": name, "licence": "CC0", "monochrome_ok": flag})
+        )
+        folders[name] = folder
+    out = tmp_path / "data"
+    code, stderr = _build("--images", str(folders["manga"]), str(folders["scans"]),
+                          "--out", str(out), "--test-fraction", "0")  # fmt: skip
+    assert code == 0, stderr
+    manifest = load_manifest(out)
+    assert manifest["skipped"]["grayscale"] == 3
+    assert sorted({s["source"] for s in manifest["sources"]}) == ["manga"]
+    assert len(manifest["sources"]) == 3
+
+
+def _fetch_module(monkeypatch: pytest.MonkeyPatch) -> object:
+    spec = importlib.util.spec_from_file_location(
+        "fetch_training_art", Path(__file__).resolve().parents[1] / "scripts/fetch_training_art.py"
+    )
+    assert spec is not None and spec.loader is not None
+    fetch = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, fetch)  # its dataclasses look themselves up
+    spec.loader.exec_module(fetch)
+    return fetch
+
+
+SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="200" height="160">
+<ellipse cx="100" cy="80" rx="90" ry="70" fill="#e0a040" stroke="#000" stroke-width="4"/>
+<rect x="50" y="40" width="60" height="50" fill="#3060c0"/>
+<circle cx="140" cy="90" r="25" fill="#f0e0d0"/></svg>"""
+
+
+def test_screentone_pages_are_grey_seeded_and_printed_in_ink(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("cairosvg")
+    fetch: Any = _fetch_module(monkeypatch)
+    (tmp_path / "art.svg").write_text(SVG)
+    fetch._WORKER_POOLS = {"openclipart": [(str(tmp_path / "art.svg"), "svg/art.svg")]}
+    pages = {}
+    for run in ("a", "b"):
+        (tmp_path / run).mkdir()
+        for key in ("page00000", "page00001"):
+            task = fetch.Task("screentone", "screentone", key, "", "", str(tmp_path / run),
+                              (f"{key}.png",), 0, {})  # fmt: skip
+            record = fetch.run_task(task)
+            assert record.failed is None, record.failed
+            assert record.records[f"{key}.png"]["members"][0]["file"] == "svg/art.svg"
+            pages[run, key] = np.asarray(Image.open(tmp_path / run / f"{key}.png"))
+    first = pages["a", "page00000"]
+    assert first.shape == (512, 512, 3)
+    assert np.array_equal(first, pages["b", "page00000"])  # a function of seed and key
+    assert not np.array_equal(first, pages["a", "page00001"])
+    for page in pages.values():
+        assert (page == page[..., :1]).all()  # grey stored as RGB
+        # Ink on paper: nearly every pixel black or white (grey only on anti-aliased edges).
+        grey = page[..., 0]
+        assert float(((grey < 40) | (grey > 215)).mean()) > 0.75
+        assert 0.03 < float((grey < 128).mean()) < 0.9

@@ -294,12 +294,24 @@ assert discriminator([refined, mask], training=True).shape == (2, 1, 1, 32)
 model, edge_d, inpaint_d = build_edgeconnect(8, 64)
 edges, restored = model([image, mask, mask * 0, mask])
 assert restored.shape == (2, 64, 64, 3) and edges.shape == (2, 64, 64, 1)
+from decensor_app import architectures
+from decensor_app.engines.base import EngineInput
+from decensor_app.mosaic import MosaicGrid, pixelate
+picture = (np.indices((64, 64)).sum(0)[..., None] * np.array([1, 2, 3]) % 256).astype(np.uint8)
+hole = mask[0, ..., 0] > 0
+patch = EngineInput(np.where(hole[..., None], 0, picture).astype(np.uint8), hole)
+mosaic_patch = EngineInput(patch.image, hole, pixelate(picture, MosaicGrid(8)), MosaicGrid(8))
+for name in ("mosaic-sr", "fourier-bar"):
+    spec = architectures.get(name)
+    network = spec.build_inference({"width": 8, "blocks": 2}, 64)
+    inputs = spec.encode([mosaic_patch if name == "mosaic-sr" else patch], {})
+    assert spec.decode(network(inputs), [patch], {})[0].shape == (64, 64, 3), name
 print("jax forward ok")
 """
 
 
 @pytest.mark.slow  # a fresh process on Keras' JAX backend (about 150 s)
-def test_both_generators_run_forward_on_the_jax_backend() -> None:
+def test_every_generator_runs_forward_on_the_jax_backend() -> None:
     pytest.importorskip("jax")
     env = {**os.environ, "KERAS_BACKEND": "jax"}
     result = subprocess.run(
@@ -308,3 +320,29 @@ def test_both_generators_run_forward_on_the_jax_backend() -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     assert "jax forward ok" in result.stdout
+
+
+def test_a_spectral_transform_mixes_every_position_with_every_other() -> None:
+    """A change in one corner reaches the opposite corner in one spectral transform (and so
+    through the Fourier bar network), which no stack of a few 3x3 convolutions does."""
+    from decensor_app.networks.fourier_bar import FourierBar, SpectralTransform
+
+    size = 64
+    rng = np.random.default_rng(0)
+
+    def far_corner_change(layer: keras.layers.Layer, channels: int, *extra: np.ndarray) -> float:
+        x = rng.uniform(-1, 1, (1, size, size, channels)).astype(np.float32)
+        moved = x.copy()
+        moved[0, :4, :4] += 1.0
+        layer([x, *extra] if extra else x)
+        for weight in layer.weights:  # zero-initialised output layers would hide everything
+            weight.assign(rng.normal(0, 0.2, weight.shape).astype(np.float32))
+        before = np.asarray(layer([x, *extra] if extra else x))
+        after = np.asarray(layer([moved, *extra] if extra else moved))
+        return float(np.abs(after - before)[0, -8:, -8:].max())
+
+    assert far_corner_change(SpectralTransform(8), 8) > 1e-3
+    convolutions = keras.Sequential([keras.layers.Conv2D(8, 3, padding="same") for _ in range(4)])
+    assert far_corner_change(convolutions, 8) == 0.0
+    network = FourierBar(width=8, blocks=2)
+    assert far_corner_change(network, 4, np.zeros((1, size, size, 3), np.float32)) > 1e-3

@@ -714,3 +714,77 @@ def test_a_mosaic_network_trained_in_bfloat16_restores_in_float32_as_it_did_in_b
     difference = np.abs(float32 - in_bf16)
     assert float(difference.mean()) < 0.005 and float(difference.max()) < 0.05
     assert float(np.abs(float32 - inputs[1]).max()) > 0.01  # trained: not the bare block means
+
+
+# --- balanced sampling over sources --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A dataset, all train, of a large source (24 pictures) and a small one (3 pictures)."""
+    root = tmp_path_factory.mktemp("two-sources")
+    folders = []
+    for name, count, seed in (("large", 24, 0), ("small", 3, 500)):
+        folder = _pictures(root / name, count, seed=seed)
+        (folder / "source.json").write_text(json.dumps({"source": name, "licence": "CC0"}))
+        folders.append(folder)
+    out = root / "data"
+    build_dataset(
+        BuildOptions(folders, out, patch_size=PATCH, val_fraction=0.0, test_fraction=0.0),
+        log=print,
+    )
+    return out
+
+
+def _small_share(source: BatchSource, picks: list[Path]) -> float:
+    small = {source.files[i] for i in source.by_source["small"]}
+    return sum(path in small for path in picks) / len(picks)
+
+
+def test_balanced_sampling_gives_a_small_source_half_the_patches(two_sources: Path) -> None:
+    balanced = BatchSource(two_sources, "train", PATCH, seed=4, balance_sources=True)
+    plain = BatchSource(two_sources, "train", PATCH, seed=4)
+    sizes = {name: len(group) for name, group in balanced.by_source.items()}
+    assert sorted(sizes) == ["large", "small"] and sizes["large"] >= 6 * sizes["small"]
+    drawn = balanced.picks(np.random.default_rng([4, 0]), 400)
+    assert 0.42 < _small_share(balanced, drawn) < 0.58
+    assert _small_share(plain, plain.picks(np.random.default_rng([4, 0]), 400)) < 0.25
+    assert balanced.shares() == {"large": 0.5, "small": 0.5}
+    assert plain.shares()["small"] == pytest.approx(sizes["small"] / len(plain.files))
+    # Still a pure function of seed and step, and another stream than the unbalanced one.
+    again = BatchSource(two_sources, "train", PATCH, seed=4, balance_sources=True)
+    assert np.array_equal(balanced.batch(3, 8).truth, again.batch(3, 8).truth)
+    assert not np.array_equal(balanced.batch(3, 8).truth, plain.batch(3, 8).truth)
+
+
+def test_without_balancing_the_batches_are_drawn_as_before(two_sources: Path) -> None:
+    source = BatchSource(two_sources, "train", PATCH, "mosaic", seed=5)
+    # The formula of earlier versions: one draw over all files, then each sample from the rng.
+    rng = np.random.default_rng([5, 7])
+    old = [source.files[int(i)] for i in rng.integers(0, len(source.files), 6)]
+    expected = [source.sample(rng, path) for path in old]
+    assert source.picks(np.random.default_rng([5, 7]), 6) == old
+    got = source.samples(7, 6)
+    assert all(np.array_equal(a.truth, b.truth) and np.array_equal(a.censored, b.censored)
+               for a, b in zip(got, expected, strict=True))  # fmt: skip
+
+
+def test_fit_config_balance_sources_reaches_the_training_stream_and_its_log(
+    two_sources: Path,
+) -> None:
+    from decensor_app.trainer.cli import build_parser
+    from decensor_app.trainer.run import FitConfig
+
+    parse = build_parser().parse_args
+    assert parse(_fit_args(two_sources, Path("u"), "--balance-sources", steps=1)).balance_sources
+    assert not parse(_fit_args(two_sources, Path("u"), steps=1)).balance_sources
+    saved_before = {"arch": "gated-conv", "censor": "bar", "data": "d", "out": "o"}
+    assert FitConfig.from_json(saved_before).balance_sources is False
+    lines: list[str] = []
+    config = FitConfig("gated-conv", "bar", str(two_sources), "unused", size=PATCH, width=8,
+                       balance_sources=True)  # fmt: skip
+    source = BatchSource.for_training(config, log=lines.append)
+    assert source.balance_sources
+    assert "a source, then a patch of it" in lines[0] and "2 source(s)" in lines[0]
+    assert [line.split()[0] for line in lines[1:]] == ["50.0%", "50.0%"]
+    assert lines[2].endswith("small")

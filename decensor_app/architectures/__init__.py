@@ -8,12 +8,17 @@ Importing this package imports no Keras.
 
 from __future__ import annotations
 
-from decensor_app.architectures import edgeconnect, gated_conv, mosaic_sr
+from decensor_app.architectures import edgeconnect, fourier_bar, gated_conv, mosaic_sr
 from decensor_app.architectures.spec import ArchitectureSpec
 
 __all__ = ["ArchitectureSpec", "get", "names", "register", "unregister"]
 
-_BUILT_IN: tuple[ArchitectureSpec, ...] = (gated_conv.SPEC, edgeconnect.SPEC, mosaic_sr.SPEC)
+_BUILT_IN: tuple[ArchitectureSpec, ...] = (
+    gated_conv.SPEC,
+    edgeconnect.SPEC,
+    mosaic_sr.SPEC,
+    fourier_bar.SPEC,
+)
 _REGISTRY: dict[str, ArchitectureSpec] = {spec.name: spec for spec in _BUILT_IN}
 
 

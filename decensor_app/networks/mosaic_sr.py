@@ -89,20 +89,20 @@ class MosaicSR(keras.Model):
 
     def call(self, inputs: list[Any]) -> Any:
         features, base = inputs
-        folded = _space_to_depth(features, FOLD)
+        folded = space_to_depth(features, FOLD)
         x = self.head(folded)
         skip = x
         for block in self.body:
             x = block(x)
         x = self.tail(x) + skip
-        correction = _depth_to_space(self.to_pixels(x), FOLD)
+        correction = depth_to_space(self.to_pixels(x), FOLD)
         return ops.clip(ops.cast(base, correction.dtype) + correction, -1.0, 1.0)
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "width": self.width, "blocks": self.blocks}
 
 
-def _space_to_depth(x: Any, factor: int) -> Any:
+def space_to_depth(x: Any, factor: int) -> Any:
     """(N, H, W, C) -> (N, H/f, W/f, f*f*C), each f x f cell's pixels as channels."""
     n, h, w, c = ops.shape(x)
     x = ops.reshape(x, (n, h // factor, factor, w // factor, factor, c))
@@ -110,8 +110,8 @@ def _space_to_depth(x: Any, factor: int) -> Any:
     return ops.reshape(x, (n, h // factor, w // factor, factor * factor * c))
 
 
-def _depth_to_space(x: Any, factor: int) -> Any:
-    """The inverse of :func:`_space_to_depth` (pixel shuffle)."""
+def depth_to_space(x: Any, factor: int) -> Any:
+    """The inverse of :func:`space_to_depth` (pixel shuffle)."""
     n, h, w, c = ops.shape(x)
     channels = c // (factor * factor)
     x = ops.reshape(x, (n, h, w, factor, factor, channels))

@@ -69,7 +69,13 @@ class BatchOptions:
     #: (:class:`~decensor_app.engines.ensemble.FlipAverage`): a little better, 8x the work.
     average_flips: bool = False
     overwrite: bool = False
+    #: Exact (0,255,0) only: no anti-aliased fringe and no near-green regions.
     strict_green: bool = False
+    #: Also take the regions that JPEG compression or a colour-managed export shifted off pure
+    #: green (:func:`~decensor_app.masks.near_green_regions`), and fail a file whose green is
+    #: left outside the mask. False: green that is not exact (or its fringe) belongs to the
+    #: picture; such a file is restored with a warning (:attr:`FileResult.warning`).
+    near_green: bool = True
     max_pixels: int | None = DEFAULT_MAX_PIXELS
     only: list[str] | None = None  # restrict the batch to these input file names
     #: Mosaic mode without green paint: detected mosaics are the mask, the picture its own
@@ -86,7 +92,7 @@ class BatchOptions:
         """Where each input's hole comes from."""
         if self.auto_mask:
             return DetectedMosaics()
-        return GreenPaint(self.censor, self.original_dir, self.strict_green)
+        return GreenPaint(self.censor, self.original_dir, self.strict_green, self.near_green)
 
     @property
     def input_extensions(self) -> tuple[str, ...]:
@@ -94,6 +100,23 @@ class BatchOptions:
 
 
 RegionProgress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What a :class:`FileStep` did with one file.
+
+    Attributes:
+        status: "restored" or "detected".
+        regions: regions restored, or mosaics detected.
+        detections: JSON records of the detected mosaics (auto-mask), else None.
+        warning: what the user should check in the result (green left in it), else None.
+    """
+
+    status: Status
+    regions: int
+    detections: list[dict[str, object]] | None = None
+    warning: str | None = None
 
 
 class FileStep(Protocol):
@@ -110,8 +133,8 @@ class FileStep(Protocol):
         outputs: list[Path],
         on_progress: RegionProgress,
         cancel: CancelToken | None,
-    ) -> tuple[Status, int, list[dict[str, object]] | None]:
-        """(status, regions, detections or None).
+    ) -> StepResult:
+        """What was done.
 
         Raises:
             FileError: the reason this file cannot be done.
@@ -137,7 +160,7 @@ class RestoreStep:
         outputs: list[Path],
         on_progress: RegionProgress,
         cancel: CancelToken | None,
-    ) -> tuple[Status, int, list[dict[str, object]] | None]:
+    ) -> StepResult:
         masked = self.options.mask_source().masked(path, self.options.max_pixels)
         base, hole, detections = masked.base, masked.hole, masked.detections
         base_rgb = base.rgb8
@@ -149,6 +172,7 @@ class RestoreStep:
             on_region=on_progress, cancel=cancel, known_grids=masked.known_grids,
         )  # fmt: skip
         region_count = len(plan.regions)
+        masked_warning = masked.warning
         del plan, mosaic, base_rgb, masked  # full-size arrays; encoding big pictures needs it
         # Written only once every variation is done: a cancel never leaves a partial set.
         for output_path in outputs:
@@ -161,7 +185,7 @@ class RestoreStep:
                 Picture(pixels, base.source_mode, base.icc_profile),
                 self.options.overwrite,
             )
-        return "restored", region_count, detections
+        return StepResult("restored", region_count, detections, masked_warning)
 
 
 @dataclass
@@ -177,11 +201,11 @@ class DetectStep:
         outputs: list[Path],
         on_progress: RegionProgress,
         cancel: CancelToken | None,
-    ) -> tuple[Status, int, list[dict[str, object]] | None]:
+    ) -> StepResult:
         picture = load(path, self.options.max_pixels)
         hole, regions, _ = detected_mask(picture.rgb8)
         _save(outputs[0], paint_green(picture, hole), self.options.overwrite)
-        return "detected", len(regions), regions
+        return StepResult("detected", len(regions), regions)
 
 
 def _save(path: Path, picture: Picture, overwrite: bool) -> None:
@@ -426,7 +450,7 @@ def _run_step(
         return FileResult(path, "failed", error=error, seconds=time.perf_counter() - started)
 
     try:
-        status, regions, detections = step(path, todo, on_progress, cancel)
+        done = step(path, todo, on_progress, cancel)
     except OutputTaken as error:
         written = [output for output in todo if output.exists()]
         return FileResult(path, "skipped", written, error=str(error))
@@ -441,6 +465,6 @@ def _run_step(
     except Exception as error:  # a bug must not end the batch; it is reported per file
         return failed(f"unexpected error ({type(error).__name__}: {error}); please report it")
     return FileResult(
-        path, status, todo, regions=regions, seconds=time.perf_counter() - started,
-        detections=detections,
+        path, done.status, todo, regions=done.regions, seconds=time.perf_counter() - started,
+        detections=done.detections, warning=done.warning,
     )  # fmt: skip

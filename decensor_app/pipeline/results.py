@@ -39,6 +39,9 @@ class FileResult:
     regions: int = 0
     seconds: float = 0.0
     detections: list[dict[str, object]] | None = None  # auto-mask: the mosaics found
+    #: Restored, but something needs the user's eye: green left in the result
+    #: (``near_green=False``). The window and the command show it with the status.
+    warning: str | None = None
 
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -50,6 +53,7 @@ class FileResult:
             # --detect-only lists the mosaics found; a restoration counts its regions.
             "regions": self.detections if self.status == "detected" else self.regions,
             "seconds": round(self.seconds, 3),
+            "warning": self.warning,
         }
         if self.detections is not None and self.status != "detected":
             data["detections"] = self.detections
@@ -63,6 +67,11 @@ class BatchReport:
     files: list[FileResult] = field(default_factory=list)
     model: str = ""
     cancelled: bool = False
+
+    @property
+    def warnings(self) -> int:
+        """How many files were done with a warning."""
+        return sum(1 for result in self.files if result.warning is not None)
 
     def count(self, status: Status) -> int:
         return sum(1 for result in self.files if result.status == status)
@@ -78,6 +87,7 @@ class BatchReport:
             "detected": self.count("detected"),
             "skipped": self.count("skipped"),
             "failed": self.count("failed"),
+            "warnings": self.warnings,
             "cancelled": self.cancelled,
             "model": self.model,
         }

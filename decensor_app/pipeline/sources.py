@@ -12,7 +12,7 @@ import numpy as np
 
 from decensor_app.engines import CensorType
 from decensor_app.imaging import INPUT_FORMATS, Picture
-from decensor_app.masks import exact_green, green_mask, near_green_count
+from decensor_app.masks import GreenLeft, exact_green, green_left, green_mask, near_green_count
 from decensor_app.pipeline.files import FileError, find_original, load
 from decensor_app.pipeline.grids import KnownGrid
 
@@ -26,12 +26,14 @@ class MaskedPicture:
         hole: HxW bool, True = hole.
         known_grids: detected mosaics' (HxW bool mask, grid), for the grid resolver.
         detections: JSON records of the detected mosaics (auto-mask), else None.
+        warning: what the user should check in the result (green left outside the hole).
     """
 
     base: Picture
     hole: np.ndarray
     known_grids: Sequence[KnownGrid] = ()
     detections: list[dict[str, object]] | None = field(default=None)
+    warning: str | None = None
 
 
 class MaskSource(Protocol):
@@ -51,15 +53,22 @@ class GreenPaint:
     """Pure green paint marks the hole; in mosaic mode the original (same base name, in
     ``original_dir``) holds the mosaic and is what is restored.
 
+    The hole is :func:`~decensor_app.masks.green_mask` of the input, the mask the painter
+    shows. Green-looking regions left outside it (:func:`~decensor_app.masks.green_left`) fail
+    the file, or with ``near_green`` off are kept, with a warning: never a plain "restored"
+    with green left.
+
     Attributes:
         censor: "bar" or "mosaic".
         original_dir: the originals folder (mosaic mode).
-        strict: exact (0,255,0) only, no anti-aliased fringe.
+        strict: exact (0,255,0) only, no anti-aliased fringe, no near-green regions.
+        near_green: take the regions JPEG or colour management shifted off pure green.
     """
 
     censor: CensorType
     original_dir: Path
     strict: bool = False
+    near_green: bool = True
 
     def masked(self, input_path: Path, max_pixels: int | None) -> MaskedPicture:
         picture = load(input_path, max_pixels, INPUT_FORMATS)
@@ -81,10 +90,11 @@ class GreenPaint:
                         "degrees (check how each was exported or rotated)"
                     )
                 raise FileError(message)
-        hole = green_mask(picture.rgb, include_fringe=not self.strict)
+        hole = green_mask(picture.rgb, include_fringe=not self.strict, near_green=self.near_green)
+        left = green_left(picture.rgb, hole)
         del picture  # the base (or the input itself) is all that is needed from here
         if not hole.any():
-            raise FileError(no_green_message(base.rgb, self.censor))
+            raise FileError(no_green_message(base.rgb, self.censor, self.near_green))
         if self.censor == "mosaic":
             painted = int(np.count_nonzero(exact_green(base.rgb)[hole]))
             if painted:
@@ -98,7 +108,13 @@ class GreenPaint:
                 "the whole picture is green: a bar restoration needs some of the picture to "
                 "work from"
             )
-        return MaskedPicture(base, hole)
+        warning = None
+        if left is not None:
+            message = green_left_message(left, self.strict, self.near_green)
+            if self.near_green:
+                raise FileError(message)
+            warning = message  # near-green detection off: that green is the picture's
+        return MaskedPicture(base, hole, warning=warning)
 
 
 class DetectedMosaics:
@@ -134,7 +150,26 @@ def detected_mask(
     )
 
 
-def no_green_message(rgb: np.ndarray, censor: CensorType) -> str:
+def green_left_message(left: GreenLeft, strict: bool, near_green: bool) -> str:
+    """Green left outside the mask, and what to do: the reason a file fails, or with
+    ``near_green`` off the warning it is restored with."""
+    if not near_green:
+        return f"{left.describe()}; they are kept green as asked (near-green detection is off)"
+    if strict:
+        advice = (
+            "exact green only was asked (--strict-green); without it the regions that JPEG or "
+            "colour management shifted off pure green are restored too"
+        )
+    else:
+        advice = (
+            "if it is censored, paint it pure green (0,255,0) and export as PNG; if it is part "
+            "of the picture, turn near-green detection off (--no-near-green) to restore the "
+            "rest and keep it"
+        )
+    return f"{left.describe()}, and the result would keep them green: {advice}"
+
+
+def no_green_message(rgb: np.ndarray, censor: CensorType, near_green: bool = True) -> str:
     """Why a picture without green cannot be restored, and what to do."""
     message = "no green (0,255,0) pixels found: paint the censored areas pure green"
     near = near_green_count(rgb)
@@ -143,6 +178,8 @@ def no_green_message(rgb: np.ndarray, censor: CensorType) -> str:
             f"; {near:,} pixels are nearly green, which suggests the green was changed by "
             "colour management or JPEG compression: export as PNG without a colour profile"
         )
+        if not near_green:
+            message += " (or turn near-green detection on)"
     if censor == "mosaic":
         message += (
             "; in mosaic mode the input is a copy with the mosaic painted green and the "

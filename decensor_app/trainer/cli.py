@@ -132,6 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="mosaics as found in the wild too: JPEG 60-95, centre-pixel and half-size mosaics",
     )  # fmt: skip
     fit.add_argument(
+        "--balance-sources", action="store_true",
+        help="draw each patch's source (as the dataset manifest records it) uniformly, then a "
+        "patch of it, so small sources are not drowned by large ones; may change on resuming",
+    )  # fmt: skip
+    fit.add_argument(
         "--vgg19-weights",
         help="EdgeConnect: VGG19 ImageNet weights file for perceptual and style losses",
     )

@@ -3,13 +3,18 @@
 Batch ``step`` is a pure function of ``(seed, step)``: a run killed and resumed at step s sees
 exactly the batches it would have seen, with no iterator state to save. Only NumPy, Pillow and
 OpenCV are used, so the same batches feed the TensorFlow and JAX backends.
+
+Patches are drawn uniformly from the split, so a source with many patches (clip art) fills most
+batches. With ``balance_sources`` (``fit --balance-sources``) each patch's source, as the
+dataset manifest records it, is drawn uniformly first and then a patch of that source: every
+source gets an equal share of the batches, however few patches it has.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +25,7 @@ from PIL import Image
 from decensor_app import architectures
 from decensor_app.edges import canny_edges
 from decensor_app.engines.base import EngineInput
-from decensor_app.trainer.dataset import TRAINER_PILLOW_FORMATS, split_files
+from decensor_app.trainer.dataset import TRAINER_PILLOW_FORMATS, load_manifest, split_files
 from decensor_app.trainer.run import FitConfig, network_config
 from decensor_app.trainer.synthesis import (
     Censor,
@@ -77,6 +82,23 @@ def engine_input(
     return censored, EngineInput(image, hole)
 
 
+def patches_by_source(data: Path, files: list[Path]) -> dict[str, list[int]]:
+    """Indices into ``files`` (patches of ``data``) grouped by the source the dataset manifest
+    records for the picture each was cut from, sources sorted by name; a patch no manifest
+    source lists (hand-made datasets) counts under "unknown"."""
+    records = load_manifest(data).get("sources", [])
+    assert isinstance(records, list), "manifest: sources is not a list"
+    source_of: dict[str, str] = {}
+    for record in records:
+        for patch in record.get("patches", []):
+            source_of[patch] = str(record.get("source", "unknown"))
+    groups: dict[str, list[int]] = {}
+    for index, path in enumerate(files):
+        name = source_of.get(path.relative_to(data).as_posix(), "unknown")
+        groups.setdefault(name, []).append(index)
+    return dict(sorted(groups.items()))
+
+
 class BatchSource:
     """Deterministic batches from ``data``'s ``split``.
 
@@ -91,6 +113,8 @@ class BatchSource:
         config: that network's config (as its manifest records it).
         augment: random crops and left-right flips (off for evaluation).
         wild_mosaics: also mosaics as found in the wild (:func:`sample_censor`'s ``wild``).
+        balance_sources: draw a source uniformly, then a patch of it (module docstring), instead
+            of a patch uniformly; off, batches are those of earlier versions.
     """
 
     def __init__(
@@ -107,10 +131,15 @@ class BatchSource:
         config: Mapping[str, Any] | None = None,
         augment: bool = True,
         wild_mosaics: bool = False,
+        balance_sources: bool = False,
     ) -> None:
         self.files = split_files(data, split)
         if not self.files:
             raise ValueError(f"the {split} split of {data} has no patches")
+        self.balance_sources = balance_sources
+        #: Source name -> indices into ``files`` of its patches, sources sorted by name.
+        self.by_source = patches_by_source(data, self.files)
+        self._groups = [np.array(group, np.intp) for group in self.by_source.values()]
         self.size = size
         self.censor = censor
         self.mask_kind = mask_kind
@@ -123,15 +152,39 @@ class BatchSource:
         self.wild_mosaics = wild_mosaics
 
     @classmethod
-    def for_training(cls, config: FitConfig) -> BatchSource:
-        """The training stream a run's config describes."""
-        return cls(
+    def for_training(cls, config: FitConfig, log: Callable[[str], None] = print) -> BatchSource:
+        """The training stream a run's config describes; logs each source's share of it."""
+        source = cls(
             Path(config.data), "train", config.size, config.censor,  # type: ignore[arg-type]
             config.mask_kind, (config.hole_min, config.hole_max),  # type: ignore[arg-type]
             (config.block_min, config.block_max), config.seed,
             architecture=config.arch, config=network_config(config),
-            wild_mosaics=config.wild_mosaics,
+            wild_mosaics=config.wild_mosaics, balance_sources=config.balance_sources,
         )  # fmt: skip
+        how = "a source, then a patch of it" if source.balance_sources else "patches uniformly"
+        log(f"training batches draw {how} from {len(source.files)} patches of "
+            f"{len(source.by_source)} source(s):")  # fmt: skip
+        for name, share in source.shares().items():
+            log(f"  {share:6.1%}  {len(source.by_source[name]):6d} patches  {name}")
+        return source
+
+    def shares(self) -> dict[str, float]:
+        """Each source's expected share (0-1) of the patches drawn, by source name."""
+        if self.balance_sources:
+            return {name: 1 / len(self.by_source) for name in self.by_source}
+        return {name: len(group) / len(self.files) for name, group in self.by_source.items()}
+
+    def picks(self, rng: np.random.Generator, count: int) -> list[Path]:
+        """``count`` patch files drawn with ``rng`` (uniformly, or source first when balanced).
+
+        Unbalanced, this is one ``rng.integers`` call over all files, as earlier versions drew
+        them, so their runs' batches are unchanged."""
+        if not self.balance_sources:
+            return [self.files[int(i)] for i in rng.integers(0, len(self.files), count)]
+        chosen = rng.integers(0, len(self._groups), count)
+        sizes = np.array([len(group) for group in self._groups], np.int64)
+        within = rng.integers(0, sizes[chosen])
+        return [self.files[int(self._groups[g][i])] for g, i in zip(chosen, within, strict=True)]
 
     def _patch(self, rng: np.random.Generator, path: Path) -> np.ndarray:
         with Image.open(path, formats=TRAINER_PILLOW_FORMATS) as image:
@@ -160,8 +213,7 @@ class BatchSource:
     def samples(self, step: int, batch_size: int) -> list[Sample]:
         """The patches of batch number ``step`` (a pure function of seed and step)."""
         rng = np.random.default_rng([self.seed, step])
-        picks = rng.integers(0, len(self.files), batch_size)
-        return [self.sample(rng, self.files[int(i)]) for i in picks]
+        return [self.sample(rng, path) for path in self.picks(rng, batch_size)]
 
     def batch(self, step: int, batch_size: int) -> Batch:
         """Batch number ``step``: :meth:`samples` through the architecture's encoder."""

@@ -24,6 +24,11 @@ run on a machine without TensorFlow reads them the same way. A folder may hold a
 ``members.json`` entry's ``"licence"`` overrides it for that picture. A source is named, for
 ``holdout_sources``, by its ``source.json`` ``"source"`` or ``"name"`` or by the name of the
 folder holding that file (the given folder's name when there is none).
+
+Grayscale pictures are dropped (black-and-white scans teach a colour model no colour), except
+those of a source whose ``source.json`` says ``"monochrome_ok": true``: black-and-white art made
+on purpose, such as the fetch script's synthetic manga screentone pages, which users restore too
+(black-and-white manga pages were a known gap of DeepCreamPy).
 """
 
 from __future__ import annotations
@@ -186,6 +191,8 @@ class SourceInfo:
     source: str
     licence: str
     names: frozenset[str]  # what --holdout-source may call it
+    #: The source is black-and-white art on purpose: its grayscale pictures are kept.
+    monochrome_ok: bool = False
 
 
 def _source_info(folder: Path, path: Path, cache: dict[Path, SourceInfo]) -> SourceInfo:
@@ -198,7 +205,8 @@ def _source_info(folder: Path, path: Path, cache: dict[Path, SourceInfo]) -> Sou
             data = _read_json_object(info)
             source = str(data.get("source", parent.name))
             names = frozenset({source, str(data.get("name", source)), parent.name})
-            cache[info] = SourceInfo(source, str(data.get("licence", "unknown")), names)
+            cache[info] = SourceInfo(source, str(data.get("licence", "unknown")), names,
+                                     data.get("monochrome_ok") is True)  # fmt: skip
             return cache[info]
         if parent == folder:
             break
@@ -341,7 +349,8 @@ def build_dataset(options: BuildOptions, log: Callable[[str], None] = print) -> 
         if min(height, width) < size:
             skipped["too small"] += 1
             continue
-        if is_grayscale(rgb):
+        info = _source_info(folder, path, source_files)
+        if is_grayscale(rgb) and not info.monochrome_ok:
             skipped["grayscale"] += 1
             continue
         fingerprint = difference_hash(rgb)
@@ -350,7 +359,6 @@ def build_dataset(options: BuildOptions, log: Callable[[str], None] = print) -> 
             continue
         seen_hashes.append(fingerprint)
         entry = members[path.parent].get(path.name, {})
-        info = _source_info(folder, path, source_files)
         licence = str(entry.get("licence", info.licence))
         if info.names & holdout:
             whole = shrink(rgb, HOLDOUT_LONG_SIDE)

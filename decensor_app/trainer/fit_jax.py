@@ -145,7 +145,7 @@ def fit(config: FitConfig, log: Callable[[str], None] = print) -> dict[str, floa
         f"training {config.arch} ({config.censor}) width {trainer.width}, {config.size}px, batch "
         f"{config.batch} on JAX ({devices}), {policy}"
     )
-    source = BatchSource.for_training(config)
+    source = BatchSource.for_training(config, log)
     progress = ProgressLine(start, config.steps)
     last: dict[str, float] = {}
 

@@ -617,7 +617,7 @@ def fit(config: FitConfig, log: Callable[[str], None] = print) -> dict[str, floa
         f"batch {config.batch} on {strategy.num_replicas_in_sync} replica(s) "
         f"({type(strategy).__name__}), {policy}"
     )
-    source = BatchSource.for_training(config)
+    source = BatchSource.for_training(config, log)
     writer = tf.summary.create_file_writer(str(run.tensorboard)) if chief else None
     progress = ProgressLine(start, config.steps)
     values: dict[str, float] = {}

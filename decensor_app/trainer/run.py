@@ -73,6 +73,9 @@ class FitConfig:
     block_max: int = 32
     # mosaics as found in the wild too (JPEG 60-95, centre-pixel and half-size mosaics)
     wild_mosaics: bool = False
+    # draw a source uniformly, then a patch of it, so small sources (painted art) are not
+    # drowned by large ones (clip art); off: patches uniformly, as runs before it had
+    balance_sources: bool = False
     vgg19_weights: str | None = None
     phase: str = "auto"  # edgeconnect: edge, inpaint, joint, or auto (thirds of the steps)
     # manifest of an exported model whose generator weights a new run starts from (warm_start)
