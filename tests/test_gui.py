@@ -131,7 +131,7 @@ def test_settings_persist_between_runs(
     assert again.folder_edits["input"].text() == str(folders.input)
     assert again.censor == "mosaic"
     assert again.variations_combo.currentText() == "4"
-    assert again.overwrite_check.isChecked()
+    assert not again.overwrite_check.isChecked()  # destructive: never remembered (issue 20.10)
     assert not again.strict_check.isChecked()  # a stored "false" is not a true string
     assert again.model_combo.currentData() == "mosaic-lanczos"
 

@@ -142,7 +142,10 @@ def load_engine(name: str, censor: CensorType, models_dir: Path | None = None) -
         )
     if name in builtins:
         return builtins[name]
-    from decensor_app.engines.generators import load_generator  # imports Keras
+    from decensor_app.engines.native_log import quiet_native_stderr
 
     manifest, folder = manifests[name]
-    return load_generator(manifest, folder)
+    with quiet_native_stderr():  # importing TensorFlow prints notices nobody can act on
+        from decensor_app.engines.generators import load_generator  # imports Keras
+
+        return load_generator(manifest, folder)

@@ -11,9 +11,14 @@ Shortcut = str | QKeySequence | QKeySequence.StandardKey
 
 
 def make_action(
-    parent: QObject, text: str, shortcut: Shortcut | None, slot: Callable[[], object]
+    parent: QObject,
+    text: str,
+    shortcut: Shortcut | None,
+    slot: Callable[[], object],
+    tip: str = "",
 ) -> QAction:
-    """A QAction owned by ``parent`` that calls ``slot()`` when triggered.
+    """A QAction owned by ``parent`` that calls ``slot()`` when triggered; ``tip`` is its
+    tooltip and status-bar text (the shortcut is added to the tooltip).
 
     Through a lambda without parameters: ``triggered(bool)`` would hand its checked flag to any
     slot that accepts an argument (``start(only=False)``).
@@ -21,5 +26,9 @@ def make_action(
     action = QAction(text, parent)
     if shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
+    if tip:
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip} ({keys})" if keys else tip)
+        action.setStatusTip(tip)
     action.triggered.connect(lambda: slot())
     return action

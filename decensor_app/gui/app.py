@@ -3,19 +3,97 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from decensor_app.folders import DEFAULT_INPUT_DIR
-from decensor_app.gui.main_window import MainWindow
+from decensor_app.folders import SAMPLE_PICTURE
+from decensor_app.gui.main_window import DESIGNED_SIZE, MainWindow, window_icon
 
-SAMPLE = Path(__file__).resolve().parents[2] / DEFAULT_INPUT_DIR / "sample.png"
+# TensorFlow's own logging, for what it honours (its earliest messages are kept off the
+# terminal by the model loader, see engines.native_log.quiet_native_stderr).
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+SAMPLE = SAMPLE_PICTURE
+
+#: ``--theme`` / the "theme" setting: follow the system (Qt's style hints) or force one.
+THEMES = ("system", "light", "dark")
+
+
+#: Roles kept as they are in the dark palette: accents, and the text drawn on them.
+_ACCENT_ROLES = (
+    QPalette.ColorRole.Highlight,
+    QPalette.ColorRole.HighlightedText,
+    QPalette.ColorRole.Link,
+    QPalette.ColorRole.LinkVisited,
+)
+
+
+def dark_palette(light: QPalette) -> QPalette:
+    """``light`` with every colour's lightness inverted (hue and saturation kept), accents
+    kept: a dark palette made from the style's own colours, for platforms whose theme cannot
+    switch the style to dark itself (Qt's offscreen and minimal platforms, bare X servers)."""
+    dark = QPalette(light)
+    groups = (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive,
+              QPalette.ColorGroup.Disabled)  # fmt: skip
+    for group in groups:
+        for role in QPalette.ColorRole:
+            if role in _ACCENT_ROLES or role == QPalette.ColorRole.NColorRoles:
+                continue
+            colour = light.color(group, role)
+            # Into 10%-90%: white bases become a dark grey, not black (easier on the eyes).
+            inverted = 0.1 + 0.8 * (1 - colour.lightnessF())
+            dark.setColor(
+                group,
+                role,
+                QColor.fromHslF(
+                    colour.hslHueF(), colour.hslSaturationF(), inverted, colour.alphaF()
+                ),
+            )
+    return dark
+
+
+def _is_dark(palette: QPalette) -> bool:
+    window = palette.color(QPalette.ColorRole.Window)
+    return window.lightness() < palette.color(QPalette.ColorRole.WindowText).lightness()
+
+
+def apply_colour_scheme(app: QApplication, theme: str = "system") -> Qt.ColorScheme:
+    """Follow the system's light or dark colour scheme (Qt's style hints), or force ``theme``
+    ("light", "dark"): Fusion draws from the scheme's palette. Returns the scheme in use."""
+    hints = app.styleHints()
+    if theme == "dark":
+        hints.setColorScheme(Qt.ColorScheme.Dark)
+    elif theme == "light":
+        hints.setColorScheme(Qt.ColorScheme.Light)
+    else:
+        hints.unsetColorScheme()
+    scheme = hints.colorScheme()
+    wanted = {"dark": Qt.ColorScheme.Dark, "light": Qt.ColorScheme.Light}.get(theme, scheme)
+    if wanted in (Qt.ColorScheme.Dark, Qt.ColorScheme.Light):
+        # The platform's own style may ignore the scheme; Fusion follows it.
+        app.setStyle("Fusion")
+        palette = app.style().standardPalette()
+        if wanted == Qt.ColorScheme.Dark and not _is_dark(palette):
+            palette = dark_palette(palette)  # the platform could not switch the style
+        elif wanted == Qt.ColorScheme.Light and _is_dark(palette):
+            palette = dark_palette(palette)  # inverting a dark one gives a light one
+        app.setPalette(palette)
+    return wanted
+
+
+def follow_colour_scheme(app: QApplication, theme: str = "system") -> None:
+    """Re-apply the palette when the system switches between light and dark (unless a theme
+    was forced)."""
+    if theme == "system":
+        app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_colour_scheme(app))
 
 
 def screenshot(window: MainWindow, target: Path) -> None:
@@ -26,6 +104,8 @@ def screenshot(window: MainWindow, target: Path) -> None:
         (work / "in" / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
         window.folder_edits["input"].setText(str(work / "in"))
         window.folder_edits["output"].setText(str(work / "out"))
+        # The designed size, also where the (offscreen, virtual) screen is smaller.
+        window.resize(DESIGNED_SIZE)
         loop = QEventLoop()
         window.batch_finished.connect(lambda _report: loop.quit())
         window.start()
@@ -44,14 +124,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="render the window with a sample result to this PNG file and exit",
     )  # fmt: skip
     parser.add_argument("--models-dir", type=Path, default=None)
+    parser.add_argument(
+        "--theme", choices=THEMES, default=None,
+        help="light or dark window, or follow the system (remembered; default: system)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     started = time.perf_counter()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     app.setApplicationName("decensor")
+    app.setWindowIcon(window_icon())
     settings = None
     if args.screenshot is not None:  # a neutral window: not the user's saved folders
         settings = QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings=settings, models_dir=args.models_dir)
+    stored = settings or QSettings("decensor_app", "decensor")
+    theme = args.theme or str(stored.value("theme", "system"))
+    if args.theme is not None:
+        stored.setValue("theme", args.theme)
+    theme = theme if theme in THEMES else "system"
+    apply_colour_scheme(app, theme)
+    follow_colour_scheme(app, theme)
+    window = MainWindow(settings=stored, models_dir=args.models_dir)
     window.show()
     if args.screenshot is not None:
         screenshot(window, args.screenshot)

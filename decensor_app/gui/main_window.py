@@ -5,22 +5,32 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from datetime import datetime
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-import numpy as np
-from PySide6.QtCore import QSettings, Qt, QThread, QUrl, Signal
+from PySide6.QtCore import QSettings, QSize, QStandardPaths, Qt, QThread, QTimer, QUrl, Signal
 from PySide6.QtGui import (
+    QAction,
     QCloseEvent,
+    QColor,
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
+    QIcon,
     QKeySequence,
+    QPainter,
+    QPixmap,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -34,19 +44,40 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSplitter,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from decensor_app.engines import EngineError, default_model, default_models_dir, list_models
 from decensor_app.engines.base import CensorType
-from decensor_app.folders import DEFAULT_INPUT_DIR, DEFAULT_ORIGINAL_DIR, DEFAULT_OUTPUT_DIR
+from decensor_app.engines.manifest import Manifest, find_manifests
+from decensor_app.folders import (
+    DEFAULT_INPUT_DIR,
+    DEFAULT_ORIGINAL_DIR,
+    DEFAULT_OUTPUT_DIR,
+    default_base_dir,
+    output_write_problem,
+)
 from decensor_app.gui.actions import Shortcut, make_action
-from decensor_app.gui.compare import BeforeAfterView
-from decensor_app.gui.worker import BatchWorker
+from decensor_app.gui.compare import BeforeAfterView, ScrolledView
+from decensor_app.gui.worker import BatchWorker, ModelPreloader, engine_ready
 from decensor_app.imaging import PictureError, load_picture
-from decensor_app.pipeline import BatchOptions, BatchReport, FileResult, Progress
+from decensor_app.pipeline import (
+    VARIATION_COUNTS,
+    BatchOptions,
+    BatchReport,
+    FileError,
+    FileResult,
+    Progress,
+    UsageError,
+    check_options,
+    discover_inputs,
+    find_original,
+    output_paths,
+)
 
 if TYPE_CHECKING:  # imported when first opened: the window starts without it
     from decensor_app.gui.painter import PainterWindow
@@ -58,7 +89,32 @@ DEFAULT_FOLDERS = {
     "output": DEFAULT_OUTPUT_DIR,
 }
 
+#: The pipeline's messages name the command's options; the window says its own words.
+WINDOW_WORDS = (
+    ("--overwrite redoes it", 'tick "Overwrite existing results" to redo it'),
+    ("pick an engine with --model", "pick another model"),
+    ("in `decensor --list-models`", "in the Model list"),
+    ("needs --censor mosaic", "needs the censor type Mosaic"),
+    ("raise the limit with --max-pixels", "the decensor command's --max-pixels raises it to"),
+)
+
+#: Added to a listed result whose input's mask was saved again in the painter.
+OUT_OF_DATE = "(out of date: its mask changed)"
+
+#: Where a message of the log shows in red.
+ERROR_COLOUR = "#e0443a"  # readable on light and dark backgrounds
+
+#: What the Variations choices mean, for their tooltip.
+VARIATIONS_TIP = (
+    "How many different restorations to make of each picture: 1 writes NAME.png; 2 or 4 "
+    "write NAME_v1.png ... NAME_v4.png, each restored with another random seed, so that you "
+    "can keep the best. Classical models give the same result each time."
+)
+
 Stored = TypeVar("Stored", bool, int, str)
+
+#: The window's size where the screen has room (it shrinks to fit smaller screens).
+DESIGNED_SIZE = QSize(1150, 760)
 
 
 def stored_setting(settings: QSettings, key: str, default: Stored) -> Stored:
@@ -68,8 +124,129 @@ def stored_setting(settings: QSettings, key: str, default: Stored) -> Stored:
     return value if isinstance(value, type(default)) else default
 
 
+def window_words(message: str) -> str:
+    """``message`` with the command's option names replaced by the window's controls."""
+    for command, window in WINDOW_WORDS:
+        message = message.replace(command, window)
+    return message
+
+
+def user_data_dir() -> Path:
+    """The per-user folder for the window's default folders when the app has none beside it."""
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(location or Path.home() / ".decensor")
+
+
+def folder_is_valid(key: str, text: str) -> bool:
+    """Whether ``text`` may be used (and saved) as folder ``key``: an existing folder; the
+    output folder may also be one the batch can create (its parent exists)."""
+    if not text.strip():
+        return False
+    path = Path(text).expanduser()
+    if path.is_dir():
+        return True
+    return key == "output" and not path.exists() and path.parent.is_dir()
+
+
+def window_icon() -> QIcon:
+    """The app's icon, drawn: a picture (sky, hill) crossed by the censor's green bar."""
+    icon = QIcon()
+    for size in (16, 32, 64, 128):
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(70, 130, 200))
+        painter.drawRoundedRect(0, 0, size, size, size / 6, size / 6)
+        painter.setBrush(QColor(240, 190, 120))
+        painter.drawEllipse(-size // 4, size // 2, size * 3 // 2, size)
+        painter.setBrush(QColor(0, 255, 0))
+        painter.drawRect(size // 5, size * 2 // 5, size * 3 // 5, size // 5)
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon
+
+
+def app_version() -> str:
+    try:
+        return metadata.version("decensor_app")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def about_html(models_dir: Path) -> str:
+    """The About box: version, and each model's card (what it restores, its description, the
+    data it was trained on with their licences, from its manifest)."""
+    parts = [
+        f"<h3>decensor {html.escape(app_version())}</h3>",
+        "<p>Restores the censored regions (bars or mosaics painted pure green) of "
+        "illustrations. Nothing is downloaded: the models are the files in "
+        f"<code>{html.escape(str(models_dir))}</code>; their measurements are in its "
+        "README.md.</p>",
+        "<h4>Learned models</h4>",
+    ]
+    manifests = []
+    for path in find_manifests(models_dir):
+        try:
+            manifests.append(Manifest.load(path))
+        except EngineError:
+            continue  # the Model list and the log say why it cannot be used
+    if not manifests:
+        parts.append("<p>None installed: the classical models below restore.</p>")
+    for manifest in manifests:
+        censor = ", ".join(manifest.censor_types)
+        parts.append(
+            f"<p><b>{html.escape(manifest.name)}</b> ({html.escape(censor)}; "
+            f"{html.escape(manifest.architecture)}, {manifest.parameters:,} parameters"
+            f"{'; default for ' + ', '.join(manifest.default_for) if manifest.default_for else ''}"
+            f")<br>{html.escape(manifest.description)}</p>"
+        )
+        data = manifest.training.get("data", {}) if isinstance(manifest.training, dict) else {}
+        licences = data.get("licences", {}) if isinstance(data, dict) else {}
+        if licences:
+            items = "".join(
+                f"<li>{html.escape(str(source))}: {count} pictures</li>"
+                for source, count in licences.items()
+            )
+            parts.append(f"<p>Trained on (source, licence):</p><ul>{items}</ul>")
+        else:
+            parts.append("<p>Training data: not recorded in its manifest.</p>")
+    parts.append("<h4>Classical models (built in, no training data)</h4><ul>")
+    for info in list_models(models_dir):
+        if info.parameters == 0:
+            parts.append(
+                f"<li><b>{html.escape(info.name)}</b> ({'/'.join(info.censor_types)}): "
+                f"{html.escape(info.description)}</li>"
+            )
+    parts.append("</ul>")
+    return "".join(parts)
+
+
+#: Remembered check boxes that start checked (the command's defaults).
+CHECKED_BY_DEFAULT = frozenset({"near_green"})
+
+
+class AboutDialog(QDialog):
+    """The About box: :func:`about_html` in a scrollable browser."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("About decensor")
+        self.browser = QTextBrowser()
+        self.browser.setOpenExternalLinks(True)
+        self.browser.setHtml(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser)
+        layout.addWidget(buttons)
+        self.resize(620, 520)
+
+
 class MainWindow(QMainWindow):
-    """The decensor window. ``settings`` persists choices between runs (QSettings)."""
+    """The decensor window. ``settings`` persists choices between runs (QSettings);
+    ``base_dir`` is where the default folders are (by default :func:`default_base_dir`)."""
 
     batch_finished = Signal(object)  # BatchReport, after the window has shown it
 
@@ -82,16 +259,24 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or QSettings("decensor_app", "decensor")
         self.models_dir = models_dir or default_models_dir()
-        self.base_dir = base_dir or Path.cwd()
+        self.base_dir = base_dir or default_base_dir(user_data_dir(), Path.cwd())
         # Not ``thread``: that would hide QObject.thread().
         self.batch_thread: QThread | None = None
         self.worker: BatchWorker | None = None
         self.painter: PainterWindow | None = None
+        self.preloader = ModelPreloader(self)
+        self.preloader.loaded.connect(self._on_model_loaded)
+        self.loading_model: str | None = None  # being loaded in the background
+        self._shown_once = False
         self.setWindowTitle("decensor")
+        self.setWindowIcon(window_icon())
         self.setAcceptDrops(True)
         self._build()
+        self._build_menus()
         self._restore_settings()
-        self._refresh_models()
+        self._censor_changed()
+        self._fit_to_screen()
+        self.list_earlier_results()
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -101,40 +286,61 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         edit = QLineEdit()
         edit.setToolTip(tip)
+        edit.editingFinished.connect(self.list_earlier_results)
         browse = QPushButton("Browse...")
+        browse.setToolTip(f"Choose the folder: {tip[0].lower()}{tip[1:]}")
         browse.clicked.connect(lambda: self._browse(key))
         layout.addWidget(edit, 1)
         layout.addWidget(browse)
         self.folder_edits[key] = edit
+        self.folder_rows[key] = row
         return row
 
     def _build(self) -> None:
         self.folder_edits: dict[str, QLineEdit] = {}
+        self.folder_rows: dict[str, QWidget] = {}
         settings_box = QGroupBox("Decensor")
         form = QFormLayout(settings_box)
-        form.addRow("Input folder", self._folder_row("input", "PNGs painted pure green"))
+        form.addRow(
+            "Input folder",
+            self._folder_row("input", "The PNG pictures with the censored areas painted pure "
+                             "green (0, 255, 0)"),
+        )  # fmt: skip
         form.addRow(
             "Originals folder",
-            self._folder_row("original", "Mosaic mode: the same pictures without green"),
+            self._folder_row(
+                "original",
+                "Mosaic mode only: the same pictures without green (with the mosaic), same names",
+            ),
         )
-        form.addRow("Output folder", self._folder_row("output", "Where results are written"))
+        form.addRow(
+            "Output folder",
+            self._folder_row("output", "Where the results are written (created if missing)"),
+        )
         censor_row = QWidget()
         censor_layout = QHBoxLayout(censor_row)
         censor_layout.setContentsMargins(0, 0, 0, 0)
         self.bar_radio = QRadioButton("Bar")
+        self.bar_radio.setToolTip("The green covers areas to paint anew (bars, blots)")
         self.mosaic_radio = QRadioButton("Mosaic")
+        self.mosaic_radio.setToolTip(
+            "The green marks a mosaic; the original with the mosaic, from the originals "
+            "folder, guides the restoration"
+        )
         self.censor_group = QButtonGroup(self)
         for radio in (self.bar_radio, self.mosaic_radio):
             self.censor_group.addButton(radio)
             censor_layout.addWidget(radio)
         censor_layout.addStretch(1)
-        self.bar_radio.toggled.connect(self._refresh_models)
+        self.bar_radio.toggled.connect(self._censor_changed)
         form.addRow("Censor type", censor_row)
         self.model_combo = QComboBox()
         self.model_combo.setToolTip("The model that restores: exactly this one is used")
+        self.model_combo.currentIndexChanged.connect(self._model_changed)
         form.addRow("Model", self.model_combo)
         self.variations_combo = QComboBox()
-        self.variations_combo.addItems(["1", "2", "4"])
+        self.variations_combo.addItems([str(count) for count in VARIATION_COUNTS])
+        self.variations_combo.setToolTip(VARIATIONS_TIP)
         form.addRow("Variations", self.variations_combo)
         self.average_check = QCheckBox("Average 8 flips (slightly better, 8x slower)")
         self.average_check.setToolTip(
@@ -144,9 +350,21 @@ class MainWindow(QMainWindow):
         self.average_check.toggled.connect(self._average_toggled)
         form.addRow(self.average_check)
         self.overwrite_check = QCheckBox("Overwrite existing results")
+        self.overwrite_check.setToolTip(
+            "Restore pictures again whose results exist, replacing them (off at every start)"
+        )
         self.strict_check = QCheckBox("Exact green only (no anti-aliased fringe)")
+        self.strict_check.setToolTip(
+            "Restore only the pure green pixels, not the blended ones at the paint's edge"
+        )
+        self.near_check = QCheckBox("Take near-green paint (JPEG, colour-managed exports)")
+        self.near_check.setToolTip(
+            "Also take regions that are almost pure green, as JPEG or a colour profile leaves "
+            "the paint; off: such a picture is restored with a warning that green is left"
+        )
         form.addRow(self.overwrite_check)
         form.addRow(self.strict_check)
+        form.addRow(self.near_check)
 
         buttons = QHBoxLayout()
         self.decensor_button = QPushButton("Decensor")
@@ -166,16 +384,30 @@ class MainWindow(QMainWindow):
             buttons.addWidget(button)
 
         self.files_bar = QProgressBar()
-        self.files_bar.setFormat("files %v of %m")
+        self.files_bar.setToolTip("Pictures done of this batch")
         self.regions_bar = QProgressBar()
+        self.regions_bar.setToolTip("Censored regions done of the current picture")
         self._reset_bars()
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(5000)
+        self.log.setToolTip("What happened, with the time (File > Save log keeps it)")
 
+        # In a scroll area: on a small or scaled screen the window still fits (it scrolls).
+        settings_scroll = QScrollArea()
+        settings_scroll.setWidget(settings_box)
+        settings_scroll.setWidgetResizable(True)
+        settings_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Never wider or taller than the settings need; shorter (scrolling) only when it must.
+        settings_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        settings_scroll.setMinimumWidth(
+            settings_box.minimumSizeHint().width()
+            + settings_scroll.verticalScrollBar().sizeHint().width()
+        )
+        settings_scroll.setMaximumHeight(settings_box.sizeHint().height())
         left = QWidget()
         left_layout = QVBoxLayout(left)
-        left_layout.addWidget(settings_box)
+        left_layout.addWidget(settings_scroll)
         left_layout.addLayout(buttons)
         left_layout.addWidget(self.files_bar)
         left_layout.addWidget(self.regions_bar)
@@ -183,19 +415,22 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.log, 1)
 
         self.results = QListWidget()
+        self.results.setToolTip("Results of this batch and earlier ones: select one to compare")
         self.results.currentItemChanged.connect(self._show_result)
         self.compare = BeforeAfterView()
-        open_output = QPushButton("Open output folder")
-        open_output.clicked.connect(self.open_output_folder)
+        self.compare_scroll = ScrolledView(self.compare)
+        self.open_output_button = QPushButton("Open output folder")
+        self.open_output_button.setToolTip("Show the output folder in the file manager")
+        self.open_output_button.clicked.connect(self.open_output_folder)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(QLabel("Results (drag the line: before | after; T toggles)"))
         splitter_right = QSplitter(Qt.Orientation.Vertical)
         splitter_right.addWidget(self.results)
-        splitter_right.addWidget(self.compare)
+        splitter_right.addWidget(self.compare_scroll)
         splitter_right.setSizes([120, 480])
         right_layout.addWidget(splitter_right, 1)
-        right_layout.addWidget(open_output)
+        right_layout.addWidget(self.open_output_button)
 
         splitter = QSplitter()
         splitter.addWidget(left)
@@ -203,36 +438,113 @@ class MainWindow(QMainWindow):
         splitter.setSizes([420, 680])
         self.setCentralWidget(splitter)
         self.statusBar().showMessage("Ready")
-        self.resize(1150, 760)
+        self.resize(DESIGNED_SIZE)
 
-        shortcuts: list[tuple[str, Shortcut, Callable[[], object]]] = [
-            ("Decensor", "Ctrl+Return", self.start),
-            ("Cancel", "Escape", self.cancel),
-            ("Paint mask", "Ctrl+P", self.open_painter),
-            ("Open output folder", "Ctrl+Shift+O", self.open_output_folder),
-            ("Quit", QKeySequence.StandardKey.Quit, self.close),
-        ]
-        for text, shortcut, slot in shortcuts:
-            self.addAction(make_action(self, text, shortcut, slot))
+    def _build_menus(self) -> None:
+        """Every action in a menu with its shortcut; window-wide (they work from any control,
+        except that typing in a text box keeps its letters)."""
+        self.actions_by_name: dict[str, QAction] = {}
+        menus: dict[str, list[tuple[str, Shortcut | None, Callable[[], object], str] | None]] = {
+            "&File": [
+                ("&Decensor", "Ctrl+Return", self.start, "Restore every PNG of the input folder"),
+                ("&Cancel", "Escape", self.cancel, "Stop after the current region"),
+                None,
+                ("&Paint mask...", "Ctrl+P", self.open_painter, "Open the painting tool"),
+                ("Choose &input folder...", "Ctrl+I", lambda: self._browse("input"),
+                 "Choose the folder of green-painted pictures"),
+                ("Choose o&riginals folder...", None, lambda: self._browse("original"),
+                 "Mosaic mode: choose the folder of the originals"),
+                ("Choose &output folder...", None, lambda: self._browse("output"),
+                 "Choose where the results go"),
+                ("Open output &folder", "Ctrl+Shift+O", self.open_output_folder,
+                 "Show the output folder in the file manager"),
+                ("&Save log...", QKeySequence.StandardKey.Save, self.save_log,
+                 "Save the log to a text file"),
+                None,
+                ("&Quit", QKeySequence.StandardKey.Quit, self.close, "Close the window"),
+            ],
+            "&Edit": [
+                ("&Copy log", "Ctrl+Shift+C", self._copy_log, "Copy the whole log"),
+                ("C&lear log", None, self.log.clear, "Empty the log"),
+                ("&Reset folders", None, self.reset_folders,
+                 "Use the default folders beside the app again"),
+            ],
+            "&View": [
+                ("&Toggle before / after", "T", self.compare.toggle,
+                 "Show only before, only after, or both split"),
+                ("&Fit", "Ctrl+0", self.compare.fit, "Fit the picture in the view"),
+                ("Zoom &in", QKeySequence.StandardKey.ZoomIn, lambda: self.compare.zoom(1.25),
+                 "Zoom in"),
+                ("Zoom &out", QKeySequence.StandardKey.ZoomOut, lambda: self.compare.zoom(0.8),
+                 "Zoom out"),
+            ],
+            "&Help": [
+                ("&About decensor", QKeySequence.StandardKey.HelpContents, self.show_about,
+                 "Version and the models' cards: what they were trained on, licences"),
+                ("About &Qt", None, QApplication.aboutQt, "The Qt version"),
+            ],
+        }  # fmt: skip
+        for title, entries in menus.items():
+            menu = self.menuBar().addMenu(title)
+            menu.setToolTipsVisible(True)
+            for entry in entries:
+                if entry is None:
+                    menu.addSeparator()
+                    continue
+                text, shortcut, slot, tip = entry
+                action = make_action(self, text, shortcut, slot, tip)
+                # Window-wide: also while focus is in the results list or the log.
+                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+                menu.addAction(action)
+                self.addAction(action)
+                self.actions_by_name[text.replace("&", "").rstrip(".")] = action
+
+    def _fit_to_screen(self) -> None:
+        """Shrink the window to the screen's free area (scaled screens are small in logical
+        pixels: 1920x1080 at QT_SCALE_FACTOR=2 is 960x540), and keep it on that screen."""
+        available = self.screen().availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar, borders
+        width = min(self.width(), available.width() - frame.width())
+        height = min(self.height(), available.height() - frame.height())
+        self.resize(max(width, 1), max(height, 1))
+        geometry = self.frameGeometry()
+        if not available.contains(geometry):
+            geometry.moveTopLeft(available.topLeft())
+            self.move(geometry.topLeft())
 
     # --- settings --------------------------------------------------------------------------
 
     def _restore_settings(self) -> None:
         for key, default in DEFAULT_FOLDERS.items():
-            stored = stored_setting(self.settings, f"folders/{key}", str(self.base_dir / default))
+            fallback = str(self.base_dir / default)
+            stored = stored_setting(self.settings, f"folders/{key}", fallback)
+            if stored != fallback and not folder_is_valid(key, stored):
+                self._append_log(f"the saved {key} folder {stored} no longer exists: using "
+                                 f"{fallback}", error=True)  # fmt: skip
+                stored = fallback
             self.folder_edits[key].setText(stored)
+        for key in ("input", "output"):  # said at launch, not after a model has loaded
+            text = self.folder_edits[key].text()
+            if not folder_is_valid(key, text):
+                self._append_log(
+                    f"the {key} folder {text} does not exist: choose one (File menu)", error=True
+                )
         censor = stored_setting(self.settings, "censor", "bar")
         (self.mosaic_radio if censor == "mosaic" else self.bar_radio).setChecked(True)
         self.variations_combo.setCurrentText(str(stored_setting(self.settings, "variations", 1)))
         for key, check in self._checks().items():
-            check.setChecked(stored_setting(self.settings, key, False))
+            check.setChecked(stored_setting(self.settings, key, key in CHECKED_BY_DEFAULT))
+        # A destructive choice is never remembered: each launch starts without overwriting.
+        self.overwrite_check.setChecked(False)
+        self.settings.remove("overwrite")  # stored by earlier versions
         geometry = self.settings.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
 
     def save_settings(self) -> None:
         for key, edit in self.folder_edits.items():
-            self.settings.setValue(f"folders/{key}", edit.text())
+            if folder_is_valid(key, edit.text()):  # a wrong path is never remembered
+                self.settings.setValue(f"folders/{key}", edit.text())
         self.settings.setValue("censor", self.censor)
         self.settings.setValue("variations", int(self.variations_combo.currentText()))
         self.settings.setValue(f"model/{self.censor}", self.model_combo.currentData() or "")
@@ -242,12 +554,17 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def _checks(self) -> dict[str, QCheckBox]:
-        """The check boxes by their settings key."""
+        """The remembered check boxes by their settings key (not "overwrite": destructive)."""
         return {
             "average_flips": self.average_check,
-            "overwrite": self.overwrite_check,
             "strict_green": self.strict_check,
+            "near_green": self.near_check,
         }
+
+    def reset_folders(self) -> None:
+        for key, default in DEFAULT_FOLDERS.items():
+            self.folder_edits[key].setText(str(self.base_dir / default))
+        self.list_earlier_results()
 
     def _average_toggled(self, checked: bool) -> None:
         """The flip average gives one result per picture: variations are off while it is on."""
@@ -259,6 +576,11 @@ class MainWindow(QMainWindow):
     def censor(self) -> CensorType:
         return "mosaic" if self.mosaic_radio.isChecked() else "bar"
 
+    def _censor_changed(self) -> None:
+        # The originals folder means something in mosaic mode only.
+        self.folder_rows["original"].setEnabled(self.censor == "mosaic")
+        self._refresh_models()
+
     def _refresh_models(self) -> None:
         """List the models that restore the chosen censor type; the default one first."""
         censor = self.censor
@@ -268,6 +590,7 @@ class MainWindow(QMainWindow):
         except EngineError as error:  # a broken default manifest: said in the log, not hidden
             default = None
             self.statusBar().showMessage(f"Default {censor} model: {error}")
+        blocked = self.model_combo.blockSignals(True)
         self.model_combo.clear()
         for info in list_models(self.models_dir):
             if censor not in info.censor_types:
@@ -276,36 +599,140 @@ class MainWindow(QMainWindow):
             if info.name == default:
                 label += " - default"
             self.model_combo.addItem(label, info.name)
+            kind = "classical method" if info.parameters == 0 else "learned model"
+            self.model_combo.setItemData(
+                self.model_combo.count() - 1,
+                f"{info.name}: {info.description} ({kind})",
+                Qt.ItemDataRole.ToolTipRole,
+            )
         index = self.model_combo.findData(wanted or default or "")
         self.model_combo.setCurrentIndex(max(index, 0))
+        self.model_combo.blockSignals(blocked)
+        self._model_changed()
+
+    def _model_changed(self) -> None:
+        tip = self.model_combo.currentData(Qt.ItemDataRole.ToolTipRole)
+        self.model_combo.setToolTip(
+            f"The model that restores, exactly this one: {tip}" if tip else
+            "The model that restores: exactly this one is used"
+        )  # fmt: skip
+        if self._shown_once:
+            self.preload_model()
+
+    # --- model loading ---------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self._fit_to_screen()  # again: the frame's size is known once shown
+            # After the window is on screen: TensorFlow is imported by then, in the background.
+            QTimer.singleShot(0, self.preload_model)
+
+    def preload_model(self) -> None:
+        """Load the chosen model in the background, the bars busy meanwhile."""
+        try:
+            options = self.options()
+            name = options.model_name
+        except EngineError:
+            return  # a broken default: the status bar says so, the batch will too
+        if self.preloader.preload(options):
+            self.loading_model = name
+            if not self.running:
+                self._busy(f"Loading model {name}...")
+
+    def _busy(self, message: str) -> None:
+        """Bars that move without a count (a busy indicator) while a model loads."""
+        for bar in (self.files_bar, self.regions_bar):
+            bar.setRange(0, 0)
+        self.statusBar().showMessage(message)
+
+    def _on_model_loaded(self, name: str, error: str) -> None:
+        if name != self.loading_model:
+            return
+        self.loading_model = None
+        if self.running:
+            return  # the batch's own progress drives the bars now
+        self._reset_bars()
+        if error:
+            self._append_log(f"cannot load model {name}: {error}", error=True)
+            self.statusBar().showMessage(f"Model {name} cannot be loaded")
+        else:
+            self.statusBar().showMessage(f"Ready (model {name} loaded)")
 
     # --- running ---------------------------------------------------------------------------
 
-    def options(self, only: list[str] | None = None, overwrite: bool | None = None) -> BatchOptions:
+    def options(
+        self,
+        only: list[str] | None = None,
+        overwrite: bool | None = None,
+        censor: CensorType | None = None,
+    ) -> BatchOptions:
+        """The batch the window's controls describe; ``censor`` other than the window's
+        (the painter's mosaic detection) uses that censor type's default model."""
+        chosen = censor or self.censor
         return BatchOptions(
-            input_dir=Path(self.folder_edits["input"].text()),
-            original_dir=Path(self.folder_edits["original"].text()),
-            output_dir=Path(self.folder_edits["output"].text()),
-            censor=self.censor,
-            model=self.model_combo.currentData(),
+            input_dir=Path(self.folder_edits["input"].text()).expanduser(),
+            original_dir=Path(self.folder_edits["original"].text()).expanduser(),
+            output_dir=Path(self.folder_edits["output"].text()).expanduser(),
+            censor=chosen,
+            model=self.model_combo.currentData() if chosen == self.censor else None,
             models_dir=self.models_dir,
             variations=int(self.variations_combo.currentText()),
             average_flips=self.average_check.isChecked(),
             overwrite=self.overwrite_check.isChecked() if overwrite is None else overwrite,
             strict_green=self.strict_check.isChecked(),
+            near_green=self.near_check.isChecked(),
             only=only,
         )
+
+    def preflight(self, options: BatchOptions) -> str | None:
+        """Why ``options``' batch cannot start, found before any model loads: folders, an
+        output folder that cannot be written, an input folder without pictures."""
+        try:
+            check_options(options)
+            options.model_name  # noqa: B018 - a broken default model's manifest raises here
+        except (UsageError, EngineError) as error:
+            return str(error)
+        problem = output_write_problem(options.output_dir)
+        if problem is not None:
+            return problem
+        if options.only is None:
+            extensions = options.input_extensions
+            pictures = [
+                path
+                for path, is_picture in discover_inputs(options.input_dir, extensions)
+                if is_picture
+            ]
+            if not pictures:
+                kinds = "/".join(ext.lstrip(".").upper() for ext in extensions)
+                return f"no {kinds} pictures in {options.input_dir}"
+        return None
 
     @property
     def running(self) -> bool:
         return self.batch_thread is not None
 
-    def start(self, only: list[str] | None = None, overwrite: bool | None = None) -> bool:
-        """Start a batch in a worker thread; False if one is already running."""
+    def start(
+        self,
+        only: list[str] | None = None,
+        overwrite: bool | None = None,
+        censor: CensorType | None = None,
+    ) -> bool:
+        """Start a batch in a worker thread; False if one is already running or it cannot
+        start (the log says why)."""
         if self.running:
             return False
         self.save_settings()
-        options = self.options(only, overwrite)
+        try:
+            options = self.options(only, overwrite, censor)
+            problem = self.preflight(options)
+        except EngineError as error:  # a broken default model manifest
+            problem = str(error)
+        if problem is not None:
+            self._append_log(f"cannot start: {problem}", error=True)
+            self.statusBar().showMessage(window_words(problem))
+            return False
         self.results.clear()
         self.compare.clear()
         self._reset_bars()
@@ -326,13 +753,18 @@ class MainWindow(QMainWindow):
         self.worker.failed.connect(self._on_failed)
         self.decensor_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self.statusBar().showMessage("Working... (loading the model on first use)")
+        if engine_ready(options):
+            self.statusBar().showMessage("Working...")
+        else:
+            self._busy(f"Loading model {options.model_name} (once per session)...")
         self.batch_thread.start()
         return True
 
     def _reset_bars(self) -> None:
+        """Idle bars: empty, saying what they count (no "0 of 1")."""
         self.files_bar.setRange(0, 1)
         self.files_bar.setValue(0)
+        self.files_bar.setFormat("files")
         self.regions_bar.setRange(0, 1)
         self.regions_bar.setValue(0)
         self.regions_bar.setFormat("regions")
@@ -344,8 +776,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Cancelling after the current region...")
 
     def _on_progress(self, event: Progress) -> None:
-        self.files_bar.setMaximum(max(event.file_count, 1))
+        self.files_bar.setFormat("files %v of %m")
+        self.files_bar.setRange(0, max(event.file_count, 1))
         self.files_bar.setValue(event.files_done)
+        if self.regions_bar.maximum() == 0:  # still busy from the model loading
+            self.regions_bar.setRange(0, 1)
         if event.region_count:  # file start/end events carry no region counts
             self.regions_bar.setFormat("regions %v of %m")
             self.regions_bar.setMaximum(event.region_count)
@@ -355,24 +790,83 @@ class MainWindow(QMainWindow):
                 f"{event.file.name}: file {event.files_done + 1} of {event.file_count}"
             )
 
+    def _before_path(self, input_path: Path, options: BatchOptions) -> Path:
+        """What a result is compared with: in mosaic mode the original with the mosaic (the
+        green copy hides what the model saw), else the green input."""
+        if options.censor == "mosaic" and not options.auto_mask:
+            try:
+                return find_original(input_path, options.original_dir)
+            except FileError:
+                pass
+        return input_path
+
+    def _add_result(
+        self, input_path: Path, output: Path, label: str, options: BatchOptions
+    ) -> None:
+        item = QListWidgetItem(label)
+        before = self._before_path(input_path, options)
+        item.setData(Qt.ItemDataRole.UserRole, (str(before), str(output), input_path.name))
+        item.setToolTip(f"{output}\ncompared with {before}")
+        self.results.addItem(item)
+
     def _on_file(self, result: FileResult) -> None:
         name = result.input.name
         if result.status == "restored":
             outputs = ", ".join(path.name for path in result.outputs)
             self._append_log(f"restored {name} -> {outputs} ({result.seconds:.1f} s)")
+            warning = getattr(result, "warning", None)  # what to check in the result
+            if warning:
+                self._append_log(f"warning {name}: {warning}", error=True)
         else:
             self._append_log(
                 f"{result.status} {name}: {result.error}", error=result.status == "failed"
             )
+        options = self.worker.options if self.worker is not None else self.options()
         # Restored now, or skipped because its results exist: either way they can be viewed.
         for output in result.outputs:
             if output.is_file():
                 label = output.name + ("" if result.status == "restored" else " (earlier result)")
-                item = QListWidgetItem(label)
-                item.setData(Qt.ItemDataRole.UserRole, (str(result.input), str(output)))
-                self.results.addItem(item)
+                self._add_result(result.input, output, label, options)
         if self.results.count() and self.results.currentRow() < 0:
             self.results.setCurrentRow(0)
+
+    def list_earlier_results(self) -> int:
+        """List the results already in the output folder for the input folder's pictures
+        (any number of variations); returns how many. Not while a batch runs."""
+        if self.running:
+            return 0
+        options = self.options()
+        self.results.clear()
+        if not (options.input_dir.is_dir() and options.output_dir.is_dir()):
+            return 0
+        seen: set[Path] = set()
+        try:
+            inputs = [path for path, ok in discover_inputs(options.input_dir) if ok]
+        except OSError:
+            return 0
+        for path in inputs:
+            for variations in VARIATION_COUNTS:
+                for output in output_paths(path, options.output_dir, variations):
+                    if output not in seen and output.is_file():
+                        seen.add(output)
+                        self._add_result(path, output, f"{output.name} (earlier result)",
+                                         options)  # fmt: skip
+        if seen:
+            self._append_log(f"{len(seen)} earlier result(s) in {options.output_dir}")
+            self.results.setCurrentRow(0)
+        return len(seen)
+
+    def mark_out_of_date(self, name: str) -> int:
+        """The painter saved a new mask for input ``name``: its listed results are marked out
+        of date (Save and decensor, or Decensor with overwrite, redoes them). Returns how
+        many."""
+        marked = 0
+        for row in range(self.results.count()):
+            item = self.results.item(row)
+            if item.data(Qt.ItemDataRole.UserRole)[2] == name and OUT_OF_DATE not in item.text():
+                item.setText(f"{item.text()} {OUT_OF_DATE}")
+                marked += 1
+        return marked
 
     def _finish(self) -> None:
         if self.batch_thread is not None:
@@ -390,23 +884,56 @@ class MainWindow(QMainWindow):
             f"{report.count('restored')} restored, {report.count('skipped')} skipped, "
             f"{report.count('failed')} failed"
         )
+        warnings = getattr(report, "warnings", 0)
+        if warnings:
+            summary += f" ({warnings} with a warning: see the log)"
         if report.cancelled:
             summary += " - cancelled"
+            self._reset_bars()  # a half-full bar would read as work still going on
         self._append_log(summary)
         self.statusBar().showMessage(summary)
         self.batch_finished.emit(report)
 
     def _on_failed(self, message: str) -> None:
         self._finish()
+        self._reset_bars()
         self._append_log(f"could not start: {message}", error=True)
-        self.statusBar().showMessage(message)
+        self.statusBar().showMessage(window_words(message))
         self.batch_finished.emit(None)
 
     def _append_log(self, message: str, error: bool = False) -> None:
+        """One line of the log, with the time, in the window's words; errors in red."""
+        line = f"[{datetime.now():%H:%M:%S}] {window_words(message)}"
         if error:
-            self.log.appendHtml(f'<span style="color:#c0392b">{html.escape(message)}</span>')
+            self.log.appendHtml(f'<span style="color:{ERROR_COLOUR}">{html.escape(line)}</span>')
         else:
-            self.log.appendPlainText(message)
+            self.log.appendPlainText(line)
+
+    def save_log(self) -> Path | None:
+        """Ask for a file and write the log into it; returns it (None when not saved)."""
+        suggested = Path(self.folder_edits["output"].text()).expanduser() / "decensor-log.txt"
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Save log", str(suggested), "Text files (*.txt);;All files (*)"
+        )
+        if not chosen:
+            return None
+        target = Path(chosen)
+        try:
+            target.write_text(self.log.toPlainText() + "\n", encoding="utf-8")
+        except OSError as error:
+            self._append_log(f"cannot save the log to {target}: {error.strerror or error}",
+                             error=True)  # fmt: skip
+            return None
+        self.statusBar().showMessage(f"Log saved to {target}")
+        return target
+
+    def _copy_log(self) -> None:
+        clipboard = QApplication.clipboard()
+        if clipboard is not None:
+            clipboard.setText(self.log.toPlainText())
+
+    def show_about(self) -> None:
+        AboutDialog(about_html(self.models_dir), self).exec()
 
     # --- results ---------------------------------------------------------------------------
 
@@ -414,21 +941,32 @@ class MainWindow(QMainWindow):
         if item is None:
             self.compare.clear()
             return
-        before_path, after_path = item.data(Qt.ItemDataRole.UserRole)
+        before_path, after_path, _ = item.data(Qt.ItemDataRole.UserRole)
         try:
             before = load_picture(Path(before_path), max_pixels=None).rgb8
             after = load_picture(Path(after_path), max_pixels=None).rgb8
         except PictureError as error:
             self._append_log(str(error), error=True)
             return
-        if before.shape != after.shape:  # mosaic mode compares with the original
-            before = np.zeros_like(after)
+        if before.shape != after.shape:  # not comparable pixel for pixel: show the result
+            before = after
         self.compare.set_images(before, after)
 
-    def open_output_folder(self) -> None:
-        folder = Path(self.folder_edits["output"].text())
-        folder.mkdir(parents=True, exist_ok=True)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder.resolve())))
+    def open_output_folder(self) -> bool:
+        """Show the output folder in the file manager; False (and said) when none opens it."""
+        folder = Path(self.folder_edits["output"].text()).expanduser()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            self._append_log(f"cannot create output folder {folder}: {error.strerror or error}",
+                             error=True)  # fmt: skip
+            return False
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder.resolve()))):
+            return True
+        message = f"no file manager could open the output folder; it is {folder.resolve()}"
+        self._append_log(message, error=True)
+        self.statusBar().showMessage(message)
+        return False
 
     def _browse(self, key: str) -> None:
         chosen = QFileDialog.getExistingDirectory(
@@ -436,6 +974,7 @@ class MainWindow(QMainWindow):
         )
         if chosen:
             self.folder_edits[key].setText(chosen)
+            self.list_earlier_results()
 
     # --- painting tool ---------------------------------------------------------------------
 
@@ -452,18 +991,32 @@ class MainWindow(QMainWindow):
                 ),
                 self,
             )
-            self.painter.decensor_requested.connect(self._decensor_one)
+            self.painter.decensor_requested.connect(self.decensor_picture)
+            # A mask from mosaic detection (or with an original) is restored as a mosaic.
+            self.painter.decensor_as_requested.connect(self.decensor_picture)
+            self.painter.mask_saved.connect(self.mark_out_of_date)
         if path is not None:
             self.painter.open_file(path)
         self.painter.show()
         self.painter.raise_()
         return self.painter
 
-    def _decensor_one(self, name: str) -> None:
-        """ "Save and decensor": restore just that picture (replacing its old result)."""
-        if not self.start(only=[name], overwrite=True):
+    def decensor_picture(self, name: str, censor: str | None = None) -> bool:
+        """ "Save and decensor": restore just the input ``name`` (replacing its old result),
+        as ``censor`` ("bar"/"mosaic") when given (the painter's mask came from mosaic
+        detection), else as the window's censor type. False when it did not start."""
+        mode: CensorType | None = "mosaic" if censor == "mosaic" else (
+            "bar" if censor == "bar" else None
+        )  # fmt: skip
+        if self.running:
             self._append_log("a batch is running: decensor the picture when it ends", error=True)
+            return False
+        started = self.start(only=[name], overwrite=True, censor=mode)
         self.raise_()
+        return started
+
+    #: The old name of :meth:`decensor_picture`.
+    _decensor_one = decensor_picture
 
     # --- drops and closing -----------------------------------------------------------------
 
@@ -482,6 +1035,8 @@ class MainWindow(QMainWindow):
                 self.open_painter(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # A batch still waiting for its model stops at once (the model loads in a daemon
+        # thread that quitting does not wait for); one restoring stops after its region.
         if self.worker is not None:
             self.worker.cancel()
         if self.batch_thread is not None:

@@ -2,31 +2,45 @@
 app's folders (and optionally decensor it at once).
 
 What is painted is exactly (0, 255, 0) with no anti-aliasing (see :mod:`decensor_app.painting`);
-the on-screen overlay is semi-transparent only for visibility.
+the on-screen overlay is semi-transparent only for visibility, in a colour and opacity the user
+may change.
+
+Mouse mapping, the same as the before/after view's (:mod:`decensor_app.gui.compare`): the left
+button uses the tool, the right or middle button drags to pan, the wheel zooms around the
+cursor. Space + left drag pans too (for a touchpad or a one-button mouse); Shift + left drag
+erases with any tool.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QMetaMethod, QObject, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
+    QCloseEvent,
     QColor,
     QDragEnterEvent,
     QDropEvent,
+    QEnterEvent,
+    QFocusEvent,
+    QIcon,
     QImage,
+    QKeyEvent,
     QKeySequence,
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QPen,
+    QPixmap,
     QPolygonF,
     QResizeEvent,
     QUndoCommand,
@@ -35,30 +49,137 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
+    QColorDialog,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QSpinBox,
+    QStyle,
     QToolBar,
+    QToolButton,
     QWidget,
 )
 
 from decensor_app.engines.base import CensorType
 from decensor_app.gui.actions import Shortcut, make_action
-from decensor_app.gui.compare import ZoomPan, to_qimage
+from decensor_app.gui.compare import ScrolledView, ZoomPan, to_qimage
 from decensor_app.imaging import PICTURE_EXTENSIONS, PictureError
-from decensor_app.painting import Edit, MaskDocument, SourceWouldBeReplaced
+from decensor_app.painting import Edit, MaskDocument, SourceWouldBeReplaced, WouldReplaceOther
 from decensor_app.pipeline import FileError, find_original
 
 Tool = Literal["brush", "eraser", "rectangle", "lasso"]
 TOOLS: tuple[Tool, ...] = ("brush", "eraser", "rectangle", "lasso")
+#: The tools' shortcuts, in the order of :data:`TOOLS`.
+TOOL_KEYS = "BERL"
 #: Called at open and save time: (input folder, originals folder, censor type) as now chosen.
 FolderSource = Callable[[], tuple[Path, Path, CensorType]]
 #: The open dialog's filter: both cases, as file dialogs may match case-sensitively.
 PICTURE_PATTERNS = " ".join(f"*{ext} *{ext.upper()}" for ext in PICTURE_EXTENSIONS)
-#: Overlay colour: the censor green at 55% opacity, so the picture stays visible under it.
+#: Default overlay: the censor green at 55% opacity, so the picture stays visible under it.
 OVERLAY_RGBA = (0, 255, 0, 140)
+#: Buttons that drag to pan, in the painter as in the before/after view; left uses the tool.
+PAN_BUTTONS = (Qt.MouseButton.RightButton, Qt.MouseButton.MiddleButton)
+#: Zoom limits (picture pixel -> widget pixels), as :meth:`ZoomPan.zoom` clamps them.
+MIN_SCALE, MAX_SCALE = 0.02, 32.0
+#: The text of the "Save As..." button in questions that offer it.
+SAVE_AS = "Save As..."
+
+Answer = QMessageBox.StandardButton | str
+
+
+def ask(
+    parent: QWidget,
+    title: str,
+    text: str,
+    buttons: QMessageBox.StandardButton,
+    default: QMessageBox.StandardButton,
+    extra: str | None = None,
+) -> Answer:
+    """A modal question; returns the standard button clicked, or ``extra`` (the text of one
+    more button, e.g. :data:`SAVE_AS`) when that was clicked. Closing the box answers with its
+    escape button (No or Cancel). Tests replace this function to answer without a dialog."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons, parent)
+    box.setDefaultButton(default)
+    extra_button = (
+        box.addButton(extra, QMessageBox.ButtonRole.ActionRole) if extra is not None else None
+    )
+    box.exec()
+    clicked = box.clickedButton()
+    if extra is not None and clicked is extra_button:
+        return extra
+    return box.standardButton(clicked)
+
+
+def _drawn_icon(draw: Callable[[QPainter], None], palette: QPalette) -> QIcon:
+    """A 32x32 icon drawn in code in the palette's text colour (no image files to ship)."""
+    pixmap = QPixmap(32, 32)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    colour = palette.color(QPalette.ColorRole.WindowText)
+    painter.setPen(QPen(colour, 2.5))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    draw(painter)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def _disc(x: float, diameter: float) -> Callable[[QPainter], None]:
+    """A filled circle at (x, x), ``diameter`` across."""
+
+    def draw(painter: QPainter) -> None:
+        painter.setBrush(painter.pen().color())
+        painter.drawEllipse(QRectF(x, x, diameter, diameter))
+
+    return draw
+
+
+def _draw_eraser(painter: QPainter) -> None:
+    painter.drawEllipse(QRectF(7, 7, 18, 18))
+    painter.drawLine(9, 23, 23, 9)
+
+
+def _magnifier(sign: str) -> Callable[[QPainter], None]:
+    def draw(painter: QPainter) -> None:
+        painter.drawEllipse(QRectF(4, 4, 18, 18))
+        painter.drawLine(QPointF(19, 19), QPointF(28, 28))
+        painter.drawLine(QPointF(9, 13), QPointF(17, 13))
+        if sign == "+":
+            painter.drawLine(QPointF(13, 9), QPointF(13, 17))
+
+    return draw
+
+
+def _draw_fit(painter: QPainter) -> None:
+    for x, y, dx, dy in ((4, 4, 1, 1), (28, 4, -1, 1), (4, 28, 1, -1), (28, 28, -1, -1)):
+        painter.drawLine(QPointF(x, y), QPointF(x + 8 * dx, y))
+        painter.drawLine(QPointF(x, y), QPointF(x, y + 8 * dy))
+
+
+def _draw_mosaic(painter: QPainter) -> None:
+    colour = painter.pen().color()
+    for row in range(3):
+        for column in range(3):
+            shade = QColor(colour)
+            shade.setAlpha(255 if (row + column) % 2 == 0 else 110)
+            painter.fillRect(QRectF(4 + 8 * column, 4 + 8 * row, 8, 8), shade)
+
+
+TOOL_ICONS: dict[str, Callable[[QPainter], None]] = {
+    "brush": _disc(7, 18),
+    "eraser": _draw_eraser,
+    "rectangle": lambda p: p.drawRect(QRectF(5, 8, 22, 16)),
+    "lasso": lambda p: p.drawPolygon(
+        QPolygonF([QPointF(x, y) for x, y in ((5, 14), (14, 5), (27, 9), (22, 25), (10, 22))])
+    ),
+    "smaller": _disc(12, 8),
+    "larger": _disc(4, 24),
+    "zoom in": _magnifier("+"),
+    "zoom out": _magnifier("-"),
+    "fit": _draw_fit,
+    "detect": _draw_mosaic,
+}
 
 
 class EditCommand(QUndoCommand):
@@ -87,13 +208,23 @@ class EditCommand(QUndoCommand):
 class PaintCanvas(ZoomPan):
     """Shows the picture with the mask overlay; turns mouse input into mask edits.
 
-    Left button paints (the eraser tool erases), right button erases with any tool. Wheel
-    zooms around the cursor; middle-drag or space+drag pans.
+    Left button uses the tool (Shift + left erases with any tool); right or middle drag, or
+    space + left drag, pans; the wheel zooms around the cursor. Each change redraws only its
+    rectangle of the screen.
+
+    Signals:
+        changed: the mask changed.
+        view_changed (from :class:`ZoomPan`): the zoom or the scroll position changed.
     """
 
     changed = Signal()
 
-    def __init__(self, document: MaskDocument, undo_stack: QUndoStack) -> None:
+    def __init__(
+        self,
+        document: MaskDocument,
+        undo_stack: QUndoStack,
+        overlay: tuple[int, int, int, int] = OVERLAY_RGBA,
+    ) -> None:
         super().__init__()
         self.document = document
         self.undo_stack = undo_stack
@@ -101,6 +232,8 @@ class PaintCanvas(ZoomPan):
         self.brush_size = 24
         self.scale = 1.0
         self.offset = QPointF(0, 0)
+        self.content_size = (document.width, document.height)  # for the scroll bars
+        self.overlay_rgba = overlay
         self._picture = to_qimage(document.picture.rgb8)
         self._overlay_rgba = np.zeros((document.height, document.width, 4), np.uint8)
         self._overlay = QImage()
@@ -109,6 +242,7 @@ class PaintCanvas(ZoomPan):
         self._edits: list[Edit] = []
         self._erasing = False
         self._pan_from: QPointF | None = None
+        self._space = False
         self._cursor = QPointF(-1, -1)
         self.setMouseTracking(True)
         self.setMinimumSize(300, 200)
@@ -116,9 +250,15 @@ class PaintCanvas(ZoomPan):
 
     # --- display ---------------------------------------------------------------------------
 
+    def set_overlay(self, rgba: tuple[int, int, int, int]) -> None:
+        """Show the mask in ``rgba`` (0-255 each) instead; the saved green is unchanged."""
+        self.overlay_rgba = rgba
+        self._rebuild_overlay()
+        self.update()
+
     def _rebuild_overlay(self) -> None:
         self._overlay_rgba[:] = 0
-        self._overlay_rgba[self.document.mask] = OVERLAY_RGBA
+        self._overlay_rgba[self.document.mask] = self.overlay_rgba
         self._wrap_overlay()
 
     def _wrap_overlay(self) -> None:
@@ -132,18 +272,39 @@ class PaintCanvas(ZoomPan):
         """Redraw after the mask changed (only the edit's rectangle when given)."""
         if edit is None or edit.after.size == 0:
             self._rebuild_overlay()
+            self.update()
         else:
             height, width = edit.after.shape
             view = self._overlay_rgba[edit.y : edit.y + height, edit.x : edit.x + width]
             view[:] = 0
             view[self.document.mask[edit.y : edit.y + height, edit.x : edit.x + width]] = (
-                OVERLAY_RGBA
+                self.overlay_rgba
             )
-        self.update()
+            self.update(self._widget_rect(edit.x, edit.y, width, height))
         self.changed.emit()
 
+    def _widget_rect(self, x: float, y: float, width: float, height: float) -> QRect:
+        """The widget pixels showing picture pixels (x, y, width, height), with a margin for
+        smoothing."""
+        corner = self._to_widget(x, y)
+        rect = QRectF(corner.x(), corner.y(), width * self.scale, height * self.scale)
+        return rect.adjusted(-2, -2, 2, 2).toAlignedRect()
+
+    def _cursor_rect(self) -> QRect:
+        radius = self.brush_size * self.scale / 2 + 3
+        return QRectF(
+            self._cursor.x() - radius, self._cursor.y() - radius, 2 * radius, 2 * radius
+        ).toAlignedRect()
+
     def fit(self) -> None:
-        self.fit_content(self.document.width, self.document.height)
+        """Show the whole picture, centred; small pictures are enlarged to fill the view."""
+        width, height = self.document.width, self.document.height
+        scale = min(self.width() / width, self.height() / height)
+        self.scale = min(max(scale, MIN_SCALE), MAX_SCALE)
+        self.offset = QPointF(
+            (self.width() - width * self.scale) / 2, (self.height() - height * self.scale) / 2
+        )
+        self.update()
 
     def to_image(self, position: QPointF) -> tuple[int, int]:
         """Widget position -> picture pixel (x, y)."""
@@ -152,34 +313,73 @@ class PaintCanvas(ZoomPan):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(60, 60, 60))
-        target = QRectF(
-            self.offset.x(), self.offset.y(),
-            self.document.width * self.scale, self.document.height * self.scale,
-        )  # fmt: skip
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.scale < 1.0)
-        painter.drawImage(target, self._picture)
-        painter.drawImage(target, self._overlay)
-        painter.setPen(QPen(QColor(255, 255, 255), 1, Qt.PenStyle.DashLine))
-        if self.tool in ("brush", "eraser") and self._cursor.x() >= 0:
+        exposed = event.rect()
+        painter.fillRect(exposed, self.palette().color(QPalette.ColorRole.Dark))
+        # Only the picture pixels under the exposed rectangle: a brush dab on a 4000x3000
+        # picture repaints a few dozen pixels, not the whole scaled picture.
+        left = max(math.floor((exposed.left() - self.offset.x()) / self.scale) - 1, 0)
+        top = max(math.floor((exposed.top() - self.offset.y()) / self.scale) - 1, 0)
+        right = min(math.ceil((exposed.right() + 1 - self.offset.x()) / self.scale) + 1,
+                    self.document.width)  # fmt: skip
+        bottom = min(math.ceil((exposed.bottom() + 1 - self.offset.y()) / self.scale) + 1,
+                     self.document.height)  # fmt: skip
+        if right > left and bottom > top:
+            source = QRectF(left, top, right - left, bottom - top)
+            corner = self._to_widget(left, top)
+            target = QRectF(
+                corner.x(), corner.y(), source.width() * self.scale, source.height() * self.scale
+            )
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.scale < 1.0)
+            painter.drawImage(target, self._picture, source)
+            painter.drawImage(target, self._overlay, source)
+        if self.tool in ("brush", "eraser") and self._cursor.x() >= 0 and not self._panning:
+            # A dark and a light ring: the outline shows on any picture.
             radius = self.brush_size * self.scale / 2
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(QColor(0, 0, 0, 200), 3))
             painter.drawEllipse(self._cursor, radius, radius)
+            painter.setPen(QPen(QColor(255, 255, 255), 1))
+            painter.drawEllipse(self._cursor, radius, radius)
+        shape_pen = QPen(QColor(255, 255, 255), 1, Qt.PenStyle.DashLine)
         if self.tool == "rectangle" and len(self._points) == 2:
             (x0, y0), (x1, y1) = self._points
-            painter.drawRect(QRectF(self._to_widget(x0, y0), self._to_widget(x1, y1)))
+            rect = QRectF(self._to_widget(x0, y0), self._to_widget(x1, y1))
+            painter.setPen(QPen(QColor(0, 0, 0), 3))
+            painter.drawRect(rect)
+            painter.setPen(shape_pen)
+            painter.drawRect(rect)
         if self.tool == "lasso" and len(self._points) > 1:
-            painter.drawPolyline(QPolygonF([self._to_widget(x, y) for x, y in self._points]))
+            line = QPolygonF([self._to_widget(x, y) for x, y in self._points])
+            painter.setPen(QPen(QColor(0, 0, 0), 3))
+            painter.drawPolyline(line)
+            painter.setPen(shape_pen)
+            painter.drawPolyline(line)
 
     def _to_widget(self, x: float, y: float) -> QPointF:
         return QPointF(x, y) * self.scale + self.offset
 
     # --- input -----------------------------------------------------------------------------
 
+    @property
+    def _panning(self) -> bool:
+        return self._pan_from is not None or self._space
+
+    def _move_cursor(self, position: QPointF) -> None:
+        """Track the brush outline; repaint where it was and where it is."""
+        self.update(self._cursor_rect())
+        self._cursor = position
+        self.update(self._cursor_rect())
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.MiddleButton:
+        button = event.button()
+        if button in PAN_BUTTONS or (self._space and button == Qt.MouseButton.LeftButton):
             self._pan_from = event.position()
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
             return
-        self._erasing = event.button() == Qt.MouseButton.RightButton or self.tool == "eraser"
+        if button != Qt.MouseButton.LeftButton:
+            return
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        self._erasing = shift or self.tool == "eraser"
         point = self.to_image(event.position())
         self._points = [point]
         self._edits = []
@@ -188,14 +388,14 @@ class PaintCanvas(ZoomPan):
             self.refresh(self._edits[-1])
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        self._cursor = event.position()
         if self._pan_from is not None:
             self.offset += event.position() - self._pan_from
             self._pan_from = event.position()
+            self._cursor = event.position()
             self.update()
             return
+        self._move_cursor(event.position())
         if not self._points:
-            self.update()
             return
         point = self.to_image(event.position())
         if self.tool in ("brush", "eraser"):
@@ -213,6 +413,7 @@ class PaintCanvas(ZoomPan):
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._pan_from is not None:
             self._pan_from = None
+            self._set_pan_cursor()
             return
         if not self._points:
             return
@@ -230,16 +431,65 @@ class PaintCanvas(ZoomPan):
         self._points, self._edits = [], []
         self.update()
 
+    def _set_pan_cursor(self) -> None:
+        if self._space:
+            self.setCursor(Qt.CursorShape.OpenHandCursor)
+        else:
+            self.unsetCursor()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space:
+            if not event.isAutoRepeat():
+                self._space = True
+                self._set_pan_cursor()
+                self.update()
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space:
+            if not event.isAutoRepeat():
+                self._space = False
+                self._set_pan_cursor()
+                self.update()
+            return
+        super().keyReleaseEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self._space = False  # the release went elsewhere
+        self._set_pan_cursor()
+        super().focusOutEvent(event)
+
     def wheelEvent(self, event: QWheelEvent) -> None:
         self.zoom(1.25 if event.angleDelta().y() > 0 else 0.8, event.position())
 
+    def enterEvent(self, event: QEnterEvent) -> None:
+        # Keys (space to pan) reach the canvas under the mouse without a click first.
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        super().enterEvent(event)
+
     def leaveEvent(self, event: QEvent) -> None:
+        self.update(self._cursor_rect())
         self._cursor = QPointF(-1, -1)
-        self.update()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         if not self.undo_stack.count():
             self.fit()
+        else:
+            self.view_changed.emit()
+
+
+class _ShortcutsThrough(QObject):
+    """Lets letter and bracket shortcuts through a focused number box (which would take every
+    printable key as typing): digits and editing keys still go to the box."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            text = event.text()
+            if text and text.isprintable() and not text.isdigit() and text not in "+-":
+                event.ignore()  # not overridden: the window's shortcut runs
+                return True
+        return False
 
 
 class PainterWindow(QMainWindow):
@@ -247,78 +497,246 @@ class PainterWindow(QMainWindow):
 
     Signals:
         decensor_requested(name): the greened file ``name`` was saved into the input folder and
-            should be restored now ("Save and decensor").
+            should be restored now in the window's censor type ("Save and decensor").
+        decensor_as_requested(name, censor): the same, in censor type ``censor`` ("bar" or
+            "mosaic"), which differs from the window's: the mask came from "Detect mosaic" or
+            the picture has an original without green. Emitted instead of
+            ``decensor_requested`` only then; when nothing is connected, the user is told to
+            switch the window's censor type.
+        mask_saved(name): the greened file ``name`` was written; earlier results restored from
+            it are out of date.
     """
 
     decensor_requested = Signal(str)
+    decensor_as_requested = Signal(str, str)
+    mask_saved = Signal(str)
 
     def __init__(self, folders: FolderSource, parent: QWidget | None = None) -> None:
         """``folders()`` returns (input dir, originals dir, censor type) when opening and
         saving."""
         super().__init__(parent)
-        self.setWindowTitle("Paint the censor mask")
         self.folders = folders
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
         self.canvas: PaintCanvas | None = None
         self.document: MaskDocument | None = None
-        self._build_toolbar()
+        #: Where Save writes the greened file once Save As chose it (None: input folder).
+        self.target: Path | None = None
+        #: The mask holds regions "Detect mosaic" found: it is a mosaic's, not a bar's.
+        self.mosaic_detected = False
+        self.overlay_color = QColor(*OVERLAY_RGBA[:3])
+        self._shortcuts_through = _ShortcutsThrough(self)
+        self._build_toolbars()
         self.status = QLabel("Open a picture (Ctrl+O) or drop one here")
         self.statusBar().addWidget(self.status, 1)
+        self._show_empty()
         self.setAcceptDrops(True)
         self.resize(1000, 750)
+        if parent is not None:
+            # Quitting the main window asks about unsaved painting first (see eventFilter).
+            parent.installEventFilter(self)
 
-    def _action(self, text: str, shortcut: Shortcut | None, slot: Callable[[], object]) -> QAction:
-        return make_action(self, text, shortcut, slot)
+    def _action(
+        self,
+        text: str,
+        shortcut: Shortcut | None,
+        slot: Callable[[], object],
+        icon: QIcon | None = None,
+        tip: str | None = None,
+    ) -> QAction:
+        action = make_action(self, text, shortcut, slot)
+        if icon is not None:
+            action.setIcon(icon)
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip((tip or text) + (f" ({keys})" if keys else ""))
+        return action
 
-    def _build_toolbar(self) -> None:
-        bar = QToolBar("Painting")
+    def _standard(self, pixmap: QStyle.StandardPixmap) -> QIcon:
+        return self.style().standardIcon(pixmap)
+
+    def _drawn(self, name: str) -> QIcon:
+        return _drawn_icon(TOOL_ICONS[name], self.palette())
+
+    def _toolbar(
+        self, title: str, area: Qt.ToolBarArea = Qt.ToolBarArea.TopToolBarArea
+    ) -> QToolBar:
+        bar = QToolBar(title)
         bar.setMovable(False)
-        self.addToolBar(bar)
-        bar.addAction(self._action("Open...", QKeySequence.StandardKey.Open, self.choose_file))
-        self.save_action = self._action("Save", QKeySequence.StandardKey.Save, self.save)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        self.addToolBar(area, bar)
+        return bar
+
+    def _build_toolbars(self) -> None:
+        sp = QStyle.StandardPixmap
+        files = self._toolbar("File")
+        open_action = self._action(
+            "Open...", QKeySequence.StandardKey.Open, self.choose_file,
+            self._standard(sp.SP_DialogOpenButton), "Open a picture",
+        )  # fmt: skip
+        self.save_action = self._action(
+            "Save", QKeySequence.StandardKey.Save, self.save,
+            self._standard(sp.SP_DialogSaveButton), "Save the greened picture (input folder)",
+        )  # fmt: skip
+        self.save_as_action = self._action(
+            "Save As...", "Ctrl+Alt+S", self.save_as,
+            self._standard(sp.SP_DriveHDIcon), "Save the greened picture under another name",
+        )  # fmt: skip
         self.save_decensor_action = self._action(
-            "Save and decensor", "Ctrl+Shift+S", self.save_and_decensor
-        )
-        bar.addAction(self.save_action)
-        bar.addAction(self.save_decensor_action)
-        bar.addSeparator()
+            "Save and decensor", "Ctrl+Shift+S", self.save_and_decensor,
+            self._standard(sp.SP_MediaPlay), "Save, then restore this picture now",
+        )  # fmt: skip
+        for action in (open_action, self.save_action, self.save_as_action,
+                       self.save_decensor_action):  # fmt: skip
+            files.addAction(action)
+
+        edit = self._toolbar("Edit")
+        # The tools as a palette on the left, as in painting programs; the rest on top.
+        tools = self._toolbar("Tools", Qt.ToolBarArea.LeftToolBarArea)
         self.tool_actions: dict[Tool, QAction] = {}
         group = QActionGroup(self)
-        for key, tool in zip("BERL", TOOLS, strict=True):
-            action = self._action(tool.capitalize(), key, partial(self.set_tool, tool))
+        tips = {
+            "brush": "Brush: paint green (Shift+drag erases)",
+            "eraser": "Eraser: erase back to the picture",
+            "rectangle": "Rectangle: drag a box",
+            "lasso": "Lasso: draw around an area to fill it",
+        }
+        for key, tool in zip(TOOL_KEYS, TOOLS, strict=True):
+            action = self._action(
+                tool.capitalize(), key, partial(self.set_tool, tool), self._drawn(tool),
+                tips[tool],
+            )  # fmt: skip
             action.setCheckable(True)
             group.addAction(action)
-            bar.addAction(action)
+            tools.addAction(action)
             self.tool_actions[tool] = action
         self.tool_actions["brush"].setChecked(True)
-        bar.addWidget(QLabel(" Size "))
+        tools.addSeparator()
+        tools.addWidget(QLabel("Size"))
         self.size_box = QSpinBox()
         self.size_box.setRange(1, 500)
         self.size_box.setValue(24)
+        self.size_box.setSuffix(" px")
         self.size_box.setToolTip("Brush and eraser diameter in picture pixels ([ and ] change it)")
         self.size_box.valueChanged.connect(self._size_changed)
-        bar.addWidget(self.size_box)
-        bar.addAction(self._action("Smaller", "[", lambda: self.size_box.stepBy(-4)))
-        bar.addAction(self._action("Larger", "]", lambda: self.size_box.stepBy(4)))
-        bar.addSeparator()
-        undo = self.undo_stack.createUndoAction(self, "Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.undo_stack.createRedoAction(self, "Redo")
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
-        bar.addAction(undo)
-        bar.addAction(redo)
-        bar.addSeparator()
-        bar.addAction(self._action("Detect mosaic", "Ctrl+M", self.detect_mosaic))
-        bar.addSeparator()
-        bar.addAction(self._action("Zoom in", QKeySequence.StandardKey.ZoomIn, self._zoom_in))
-        bar.addAction(self._action("Zoom out", QKeySequence.StandardKey.ZoomOut, self._zoom_out))
-        bar.addAction(self._action("Fit", "Ctrl+0", self._fit))
+        # Letter shortcuts work while the box has focus (it would take them as typing).
+        self.size_box.installEventFilter(self._shortcuts_through)
+        tools.addWidget(self.size_box)
+        for text, key, step in (("Smaller", "[", -4), ("Larger", "]", 4)):
+            tools.addAction(
+                self._action(
+                    text, key, partial(self.size_box.stepBy, step), self._drawn(text.lower()),
+                    f"{text} brush",
+                )
+            )  # fmt: skip
+        # Own actions with fixed texts: Qt's undo actions rename themselves ("Undo paint
+        # (brush)"), which makes the toolbar's buttons change width.
+        self.undo_action = self._action(
+            "Undo", QKeySequence.StandardKey.Undo, self.undo_stack.undo,
+            self._standard(sp.SP_ArrowBack),
+        )  # fmt: skip
+        self.redo_action = self._action(
+            "Redo", QKeySequence.StandardKey.Redo, self.undo_stack.redo,
+            self._standard(sp.SP_ArrowForward),
+        )  # fmt: skip
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_stack.undoTextChanged.connect(
+            lambda text: self.undo_action.setToolTip(f"Undo {text}".strip())
+        )
+        self.undo_stack.redoTextChanged.connect(
+            lambda text: self.redo_action.setToolTip(f"Redo {text}".strip())
+        )
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+        edit.addSeparator()
+        edit.addAction(
+            self._action(
+                "Detect mosaic", "Ctrl+M", self.detect_mosaic, self._drawn("detect"),
+                "Find mosaics and add them to the mask (check the result)",
+            )
+        )  # fmt: skip
+
+        self.addToolBarBreak()
+        view = self._toolbar("View")
+        view.addAction(self._action("Zoom in", QKeySequence.StandardKey.ZoomIn, self._zoom_in,
+                                    self._drawn("zoom in")))  # fmt: skip
+        view.addAction(self._action("Zoom out", QKeySequence.StandardKey.ZoomOut, self._zoom_out,
+                                    self._drawn("zoom out")))  # fmt: skip
+        view.addAction(self._action("Fit", "Ctrl+0", self._fit, self._drawn("fit"),
+                                    "Fit the picture to the window"))  # fmt: skip
+        self.zoom_label = QLabel()
+        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.zoom_label.setToolTip("Zoom: screen pixels per picture pixel")
+        self.zoom_label.setMinimumWidth(self.zoom_label.fontMetrics().horizontalAdvance("88888%"))
+        view.addWidget(self.zoom_label)
+        view.addSeparator()
+        self.overlay_button = QToolButton()
+        self.overlay_button.setText("Overlay colour")
+        self.overlay_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        self.overlay_button.setToolTip("Colour the mask is shown in (the saved mask stays green)")
+        self.overlay_button.clicked.connect(self.choose_overlay_color)
+        view.addWidget(self.overlay_button)
+        view.addWidget(QLabel(" Opacity "))
+        self.opacity_box = QSpinBox()
+        self.opacity_box.setRange(10, 100)
+        self.opacity_box.setSuffix(" %")
+        self.opacity_box.setValue(round(OVERLAY_RGBA[3] * 100 / 255))
+        self.opacity_box.setToolTip("Opacity of the mask on screen")
+        self.opacity_box.valueChanged.connect(lambda _: self._apply_overlay())
+        self.opacity_box.installEventFilter(self._shortcuts_through)
+        view.addWidget(self.opacity_box)
+        self._apply_overlay()
+        self._update_zoom()
+        for bar in (edit, tools, view):  # File's "Save and decensor" would widen them all
+            _even_widths(bar)
 
     # --- document --------------------------------------------------------------------------
 
+    @property
+    def modified(self) -> bool:
+        """Painting not saved yet."""
+        return self.document is not None and not self.undo_stack.isClean()
+
+    def confirm_discard(self, doing: str = "continuing") -> bool:
+        """Ask what to do with unsaved painting before ``doing``: save (True if it was
+        saved), discard (True) or cancel (False). True at once when nothing is unsaved."""
+        if not self.modified:
+            return True
+        name = self.document.source.name if self.document and self.document.source else "mask"
+        answer = ask(
+            self,
+            "Unsaved painting",
+            f"The mask of {name} has changes that are not saved. Save them before {doing}?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return bool(self.save())
+        return answer == QMessageBox.StandardButton.Discard
+
+    def _show_empty(self) -> None:
+        """No picture: a hint in the middle, no document."""
+        self.document = None
+        self.canvas = None
+        self.target = None
+        self.mosaic_detected = False
+        self.undo_stack.clear()
+        hint = QLabel("Open a picture (Ctrl+O) or drop one here")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(hint)
+        self.setWindowTitle("Paint the censor mask")
+        self._update_zoom()
+
     def open_file(self, path: Path) -> bool:
-        """Open ``path``; a greened file from the input folder is paired with its original."""
+        """Open ``path``; a greened file from the input folder is paired with its original.
+        Unsaved painting is asked about first."""
         path = Path(path)
+        if not self.confirm_discard(f"opening {path.name}"):
+            return False
         input_dir, original_dir, _ = self.folders()
         original: Path | None = None
         if path.parent.resolve() == input_dir.resolve():
@@ -331,14 +749,19 @@ class PainterWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot open", str(error))
             return False
         self.document = document
+        self.target = None
+        self.mosaic_detected = False
         self.undo_stack.clear()
-        self.canvas = PaintCanvas(document, self.undo_stack)
+        self.canvas = PaintCanvas(document, self.undo_stack, self._overlay_rgba())
         self.canvas.tool = next(t for t, a in self.tool_actions.items() if a.isChecked())
         self.canvas.brush_size = self.size_box.value()
         self.canvas.changed.connect(self._update_status)
-        self.setCentralWidget(self.canvas)
+        self.canvas.view_changed.connect(self._update_zoom)
+        self.setCentralWidget(ScrolledView(self.canvas))
         self.canvas.fit()
-        self.setWindowTitle(f"Paint the censor mask - {path.name}")
+        self.canvas.setFocus()
+        self.setWindowTitle(f"Paint the censor mask - {path.name}[*]")
+        self.setWindowModified(False)
         self._update_status()
         if document.unknown.any():
             self.status.setText(
@@ -347,10 +770,13 @@ class PainterWindow(QMainWindow):
         return True
 
     def choose_file(self) -> None:
+        if not self.confirm_discard("opening another picture"):
+            return
         name, _ = QFileDialog.getOpenFileName(
             self, "Open a picture", "", f"Pictures ({PICTURE_PATTERNS})"
         )
         if name:
+            self.undo_stack.setClean()  # already asked: do not ask again in open_file
             self.open_file(Path(name))
 
     def set_tool(self, tool: Tool) -> None:
@@ -378,9 +804,12 @@ class PainterWindow(QMainWindow):
         edit = self.document.set_mask(self.document.mask | found)
         self.undo_stack.push(EditCommand(self.canvas, [edit], "detect mosaic"))
         self.canvas.refresh()
+        self.mosaic_detected = True
         blocks = ", ".join(f"{r.grid.block} px" for r in regions)
         self.status.setText(f"found {len(regions)} mosaic region(s), blocks {blocks}: check them")
         return len(regions)
+
+    # --- view ------------------------------------------------------------------------------
 
     def _size_changed(self, value: int) -> None:
         if self.canvas is not None:
@@ -399,59 +828,209 @@ class PainterWindow(QMainWindow):
         if self.canvas is not None:
             self.canvas.fit()
 
+    def _update_zoom(self) -> None:
+        if self.canvas is None:
+            self.zoom_label.setText("")
+            return
+        # Screen pixels per picture pixel (a scaled screen has several per widget pixel).
+        percent = self.canvas.scale * self.canvas.devicePixelRatioF() * 100
+        self.zoom_label.setText(f"{percent:.0f}%")
+
+    def _overlay_rgba(self) -> tuple[int, int, int, int]:
+        colour = self.overlay_color
+        alpha = round(self.opacity_box.value() * 255 / 100)
+        return colour.red(), colour.green(), colour.blue(), alpha
+
+    def _apply_overlay(self) -> None:
+        swatch = QPixmap(32, 32)
+        swatch.fill(self.overlay_color)
+        self.overlay_button.setIcon(QIcon(swatch))
+        if self.canvas is not None:
+            self.canvas.set_overlay(self._overlay_rgba())
+
+    def set_overlay_color(self, colour: QColor) -> None:
+        """Show the mask in ``colour`` (the saved mask stays exact green)."""
+        self.overlay_color = QColor(colour)
+        self._apply_overlay()
+
+    def choose_overlay_color(self) -> None:
+        colour = QColorDialog.getColor(self.overlay_color, self, "Overlay colour")
+        if colour.isValid():
+            self.set_overlay_color(colour)
+
     def _update_status(self) -> None:
         if self.document is None:
             return
-        share = self.document.mask.mean() * 100
+        share = self.document.masked_count * 100 / (self.document.width * self.document.height)
         self.status.setText(
             f"{self.document.width}x{self.document.height} - {share:.1f}% masked - "
-            "left: paint, right: erase, wheel: zoom, middle drag: pan"
+            "left: paint, Shift+left: erase, right drag or space+drag: pan, wheel: zoom"
         )
 
-    def save(self) -> list[Path]:
-        """Save the greened picture (and the original in mosaic mode); returns the files."""
+    # --- saving ----------------------------------------------------------------------------
+
+    def _save_censor(self, censor: CensorType) -> CensorType:
+        """Mosaic also in bar mode when the mask came from "Detect mosaic": the original is
+        kept then, which a mosaic restore needs (and which tells a mosaic from a bar)."""
+        known = self.document is not None and not self.document.unknown.any()
+        return "mosaic" if self.mosaic_detected and known else censor
+
+    def save(self, censor: CensorType | None = None, target: Path | None = None) -> list[Path]:
+        """Save the greened picture (and the original in mosaic mode); returns the files.
+
+        Args:
+            censor: the censor type to save for (default: the window's, or mosaic when the
+                mask came from "Detect mosaic"); mosaic also keeps the original.
+            target: the greened file to write (default: the name Save As chose, else the
+                opened file's name in the input folder).
+        """
         if self.document is None:
             return []
-        input_dir, original_dir, censor = self.folders()
+        input_dir, original_dir, window_censor = self.folders()
+        censor = censor or self._save_censor(window_censor)
         originals = original_dir if censor == "mosaic" else None
-        try:
+        stem = self.document.source.stem if self.document.source else "painted"
+        target = target or self.target or input_dir / f"{stem}.png"
+        replace_source = replace_existing = False
+        existed = target.exists()
+        while True:
             try:
-                written = self.document.save(input_dir, originals)
+                written = self.document.save(
+                    target.parent, originals, target.stem, replace_source, replace_existing
+                )
+                break
             except SourceWouldBeReplaced as conflict:
-                # A green input reopened from the input folder: saving it back is the point,
-                # but it replaces the user's file, so ask (default: no).
-                if not self._confirm_replace(conflict.path):
-                    self.status.setText("not saved: the opened file was kept")
-                    return []
-                written = self.document.save(input_dir, originals, replace_source=True)
-        except (PictureError, ValueError, OSError) as error:
-            QMessageBox.warning(self, "Cannot save", str(error))
-            return []
+                answer = self._confirm_replace(conflict.path)
+                replace_source = True
+            except WouldReplaceOther as conflict:
+                answer = self._confirm_replace_other(conflict.paths)
+                replace_existing = True
+            except (PictureError, ValueError, OSError) as error:
+                QMessageBox.warning(self, "Cannot save", str(error))
+                return []
+            if answer == SAVE_AS:
+                return self.save_as(censor)
+            if answer != QMessageBox.StandardButton.Yes:
+                self.status.setText("not saved: the existing files were kept")
+                return []
+        self.target = written[0]
         self.undo_stack.setClean()
-        self.status.setText("saved " + ", ".join(str(p) for p in written))
+        self.setWindowModified(False)
+        stale = " - earlier results of it are out of date (Save and decensor redoes them)"
+        self.status.setText(
+            "saved " + ", ".join(str(p) for p in written) + (stale if existed else "")
+        )
+        self.mask_saved.emit(written[0].name)
         return written
 
-    def _confirm_replace(self, path: Path) -> bool:
+    def save_as(self, censor: CensorType | None = None) -> list[Path]:
+        """Ask for the greened file's name (in the input folder by default), then save."""
+        if self.document is None:
+            return []
+        input_dir = self.folders()[0]
+        stem = self.document.source.stem if self.document.source else "painted"
+        suggested = self.target or input_dir / f"{stem}.png"
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Save the greened picture as", str(suggested), "PNG pictures (*.png)"
+        )
+        if not name:
+            self.status.setText("not saved")
+            return []
+        return self.save(censor, Path(name).with_suffix(".png"))
+
+    def _confirm_replace(self, path: Path) -> Answer:
         lost = (
             ""
             if self.document is not None and self.document.original_source is not None
             else " What is under the newly painted areas is replaced by green in that file."
         )
-        answer = QMessageBox.question(
+        return ask(
             self,
             "Replace the opened file?",
-            f"Save the repainted mask over {path}?{lost}",
+            f"Save the repainted mask over {path}?{lost} Its original without green is not "
+            "changed.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+            SAVE_AS,
+        )
+
+    def _confirm_replace_other(self, paths: list[Path]) -> Answer:
+        lines = []
+        for path in paths:
+            try:
+                masked = MaskDocument.open(path).masked_count
+                lines.append(f"{path} (a mask of {masked:,} px)" if masked else str(path))
+            except (PictureError, ValueError):
+                lines.append(str(path))
+        ours = self.document.masked_count if self.document is not None else 0
+        return ask(
+            self,
+            "Replace existing files?",
+            "These files exist and are another picture's or an earlier save's:\n"
+            + "\n".join(lines)
+            + f"\n\nReplace them with this picture (a mask of {ours:,} px)?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
+            SAVE_AS,
         )
-        return answer == QMessageBox.StandardButton.Yes
+
+    def needed_censor(self) -> CensorType:
+        """The censor type the painted mask calls for: mosaic when it came from "Detect
+        mosaic" or an original without green exists for the picture, else the window's."""
+        input_dir, original_dir, window_censor = self.folders()
+        if self.document is None:
+            return window_censor
+        if self.mosaic_detected or self.document.original_source is not None:
+            return "mosaic"
+        stem = (self.target or Path(f"{self.document.source or 'painted'}")).stem
+        with contextlib.suppress(FileError):
+            if not self.document.unknown.any() and find_original(
+                input_dir / f"{stem}.png", original_dir
+            ):
+                return "mosaic"
+        return window_censor
 
     def save_and_decensor(self) -> None:
-        written = self.save()
-        if written:
-            self.decensor_requested.emit(written[0].name)
+        """Save, then ask the main window to restore this picture, in mosaic mode when the
+        mask is a mosaic's (asked when the window is set to Bar)."""
+        if self.document is None:
+            return
+        window_censor = self.folders()[2]
+        censor = self.needed_censor()
+        if censor != window_censor:
+            answer = ask(
+                self,
+                "Restore as a mosaic?",
+                "This mask marks a mosaic (found by Detect mosaic, or the picture has an "
+                "original without green), but the window is set to Bar. Restore it as a "
+                "mosaic (the original is kept in the originals folder)? No restores it as "
+                "a bar, inventing what is under it.",
+                QMessageBox.StandardButton.Yes
+                | QMessageBox.StandardButton.No
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Yes,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            if answer == QMessageBox.StandardButton.No:
+                censor = window_censor
+        written = self.save(censor)
+        if not written:
+            return
+        name = written[0].name
+        if censor == window_censor:
+            self.decensor_requested.emit(name)
+        elif self.isSignalConnected(QMetaMethod.fromSignal(self.decensor_as_requested)):
+            self.decensor_as_requested.emit(name, censor)
+        else:
+            QMessageBox.information(
+                self,
+                "Switch to mosaic",
+                f"Saved {name} and its original. Set the window's censor type to Mosaic "
+                "and press Decensor to restore it.",
+            )
 
-    # --- drops -----------------------------------------------------------------------------
+    # --- drops and closing -----------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
@@ -461,3 +1040,35 @@ class PainterWindow(QMainWindow):
         urls = event.mimeData().urls()
         if urls:
             self.open_file(Path(urls[0].toLocalFile()))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.confirm_discard("closing the painter"):
+            event.ignore()
+            return
+        if self.modified:  # discarded: do not show it again next time
+            self._show_empty()
+        super().closeEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The main window (the parent) is closing: ask about unsaved painting first; a
+        cancel keeps both windows open."""
+        if watched is self.parent() and event.type() == QEvent.Type.Close and self.modified:
+            if not self.confirm_discard("quitting"):
+                event.ignore()
+                return True
+            self.undo_stack.setClean()  # discarded or saved: do not ask again
+        return super().eventFilter(watched, event)
+
+
+def _even_widths(bar: QToolBar) -> None:
+    """Give the toolbar's buttons one width (the widest), so that they line up and a label
+    never makes one jump."""
+    buttons = [
+        widget
+        for action in bar.actions()
+        if isinstance(widget := bar.widgetForAction(action), QToolButton)
+    ]
+    if buttons:
+        width = max(button.sizeHint().width() for button in buttons)
+        for button in buttons:
+            button.setMinimumWidth(width)

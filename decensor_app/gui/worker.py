@@ -1,8 +1,13 @@
-"""Running a batch off the GUI thread, with Qt signals for progress, results and the end."""
+"""Running a batch off the GUI thread, with Qt signals for progress, results and the end, and
+loading models in the background (once per model) so that the window never waits on it."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -10,6 +15,8 @@ from decensor_app.engines import Engine, EngineError, load_engine
 from decensor_app.engines.base import CensorType
 from decensor_app.pipeline import (
     BatchOptions,
+    BatchReport,
+    Cancelled,
     CancelToken,
     FileResult,
     Progress,
@@ -17,20 +24,118 @@ from decensor_app.pipeline import (
     run_batch,
 )
 
-_engines: dict[tuple[str, CensorType, str], Engine] = {}
-_engines_lock = threading.Lock()
+EngineKey = tuple[str, CensorType, str]
+
+#: How often a batch waiting for its model looks at its cancel token (seconds).
+_CANCEL_POLL_S = 0.05
 
 
-def cached_engine(options: BatchOptions) -> Engine:
-    """Load (once per model, censor type and folder) the engine ``options`` names.
+@dataclass(eq=False)
+class _Loading:
+    """One model being loaded in a daemon thread; ``done`` is set with its engine or error."""
 
-    Learned models import TensorFlow on first use: in the worker thread, never at start-up.
+    done: threading.Event = field(default_factory=threading.Event)
+    engine: Engine | None = None
+    error: Exception | None = None
+    callbacks: list[Callable[[_Loading], None]] = field(default_factory=list)
+
+
+_loads: dict[EngineKey, _Loading] = {}
+_loads_lock = threading.Lock()
+
+
+def engine_key(options: BatchOptions) -> EngineKey:
+    return (options.model_name, options.censor, str(options.models_dir))
+
+
+def engine_ready(options: BatchOptions) -> bool:
+    """Whether the engine ``options`` names is loaded (a batch starts restoring at once)."""
+    with _loads_lock:
+        loading = _loads.get(engine_key(options))
+    return loading is not None and loading.done.is_set() and loading.engine is not None
+
+
+def _load(key: EngineKey, loading: _Loading, models_dir: Path | None) -> None:
+    name, censor, _ = key
+    try:
+        # load_engine keeps TensorFlow's start-up notices off the terminal
+        loading.engine = load_engine(name, censor, models_dir)
+    except Exception as error:  # handed to every waiter, which reports it
+        loading.error = error
+        with _loads_lock:  # not cached: the next batch tries again (the file may be fixed)
+            if _loads.get(key) is loading:
+                del _loads[key]
+    with _loads_lock:
+        loading.done.set()
+        callbacks = list(loading.callbacks)
+    for callback in callbacks:
+        callback(loading)
+
+
+def load_in_background(
+    options: BatchOptions, callback: Callable[[_Loading], None] | None = None
+) -> _Loading:
+    """Start loading (once per model, censor type and folder) the engine ``options`` names in
+    a daemon thread, which quitting the app does not wait for; ``callback(loading)`` is called
+    (in that thread, or at once when already loaded) when it is done.
+
+    Learned models import TensorFlow on first use: off the GUI thread, never at start-up.
     """
-    key = (options.model_name, options.censor, str(options.models_dir))
-    with _engines_lock:
-        if key not in _engines:
-            _engines[key] = load_engine(options.model_name, options.censor, options.models_dir)
-        return _engines[key]
+    key = engine_key(options)
+    with _loads_lock:
+        loading = _loads.get(key)
+        start = loading is None
+        if loading is None:
+            loading = _loads[key] = _Loading()
+        already = loading.done.is_set()
+        if callback is not None and not already:
+            loading.callbacks.append(callback)
+    if start:
+        threading.Thread(
+            target=_load, args=(key, loading, options.models_dir), daemon=True, name="model"
+        ).start()
+    if callback is not None and already:
+        callback(loading)
+    return loading
+
+
+def cached_engine(options: BatchOptions, cancel: CancelToken | None = None) -> Engine:
+    """The engine ``options`` names, loaded once and shared by every batch.
+
+    Raises:
+        Cancelled: ``cancel`` was set while the model was still loading.
+        EngineError: the model cannot be loaded.
+    """
+    loading = load_in_background(options)
+    while not loading.done.wait(_CANCEL_POLL_S):
+        if cancel is not None and cancel.cancelled:
+            raise Cancelled()
+    if loading.error is not None:
+        if isinstance(loading.error, EngineError):
+            raise loading.error
+        raise EngineError(f"cannot load model {options.model_name}: {loading.error}")
+    assert loading.engine is not None
+    return loading.engine
+
+
+class ModelPreloader(QObject):
+    """Loads models in the background; ``loaded(model, error)`` arrives in the GUI thread
+    (``error`` is "" on success)."""
+
+    loaded = Signal(str, str)
+
+    def preload(self, options: BatchOptions) -> bool:
+        """Start loading ``options``' engine; True when it was not loaded yet."""
+        name = options.model_name
+        if engine_ready(options):
+            return False
+
+        def done(loading: _Loading) -> None:
+            with contextlib.suppress(RuntimeError):  # the window is gone: nobody to tell
+                self.loaded.emit(name, "" if loading.error is None else str(loading.error))
+
+        load_in_background(options, done)
+        return True
 
 
 class BatchWorker(QObject):
@@ -47,13 +152,13 @@ class BatchWorker(QObject):
         self.cancel_token = CancelToken()
 
     def cancel(self) -> None:
-        """Thread-safe: the batch stops after the current region."""
+        """Thread-safe: the batch stops after the current region (or while its model loads)."""
         self.cancel_token.cancel()
 
     @Slot()
     def run(self) -> None:
         try:
-            engine = cached_engine(self.options)
+            engine = cached_engine(self.options, self.cancel_token)
             report = run_batch(
                 self.options,
                 engine=engine,
@@ -61,6 +166,9 @@ class BatchWorker(QObject):
                 cancel=self.cancel_token,
                 on_result=self._result,
             )
+        except Cancelled:  # while the model loaded: nothing was restored
+            self.finished.emit(BatchReport(model=self.options.model_name, cancelled=True))
+            return
         except (UsageError, EngineError) as error:
             self.failed.emit(str(error))
             return
