@@ -448,6 +448,19 @@ def test_a_moving_average_of_the_weights_is_kept_resumed_into_and_exported(
     for key, weight in zip(keys, network.weights, strict=True):
         np.testing.assert_array_equal(np.asarray(weight), stored[key])
 
+    # a run with an average resumes it (and goes on counting its updates)
+    again = _train(dataset, run, "--ema-decay", "0.5", "--checkpoint-every", "1",
+                   "--keep-checkpoints", "10", steps=6)  # fmt: skip
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "weight average" not in again.stderr  # resumed, not started again
+    sixth = read_checkpoint(run / "checkpoints" / "ckpt-00000006.npz")
+    assert float(sixth["generator_ema_updates/0000"]) == 4
+    decay = min(0.5, 4 / 13)
+    for key in keys:
+        expected = decay * stored[key] + (1 - decay) * sixth[key]
+        np.testing.assert_allclose(sixth["generator_ema/" + key.split("/")[1]], expected,
+                                   rtol=1e-5, atol=1e-6)  # fmt: skip
+
 
 @pytest.mark.parametrize("prefill", [False, True], ids=["paper", "residual"])
 def test_export_then_the_app_gives_the_trained_models_output(
@@ -788,3 +801,51 @@ def test_fit_config_balance_sources_reaches_the_training_stream_and_its_log(
     assert "a source, then a patch of it" in lines[0] and "2 source(s)" in lines[0]
     assert [line.split()[0] for line in lines[1:]] == ["50.0%", "50.0%"]
     assert lines[2].endswith("small")
+
+
+def test_a_resume_point_without_the_optimizer_is_smaller_and_resumes_with_it_fresh(
+    dataset: Path, tmp_path: Path
+) -> None:
+    run, point = tmp_path / "run", tmp_path / "point"
+    first = _train(dataset, run, "--arch", "mosaic-sr", "--censor", "mosaic", steps=2)
+    assert first.returncode == 0, first.stderr[-2000:]
+    full = _train_cli("snapshot", "--run", str(run), "--out", str(tmp_path / "full"))
+    small = _train_cli("snapshot", "--run", str(run), "--out", str(point), "--omit", "g_optimizer")
+    assert full.returncode == small.returncode == 0, small.stderr
+    size = (point / "resume-point.npz").stat().st_size
+    assert size < 0.5 * (tmp_path / "full" / "resume-point.npz").stat().st_size
+    archive = read_checkpoint(point / "resume-point.npz")
+    assert not any(key.startswith("g_optimizer/") for key in archive)
+    generator = {k: v for k, v in read_checkpoint(run / "checkpoints" / "ckpt-00000002.npz").items()
+                 if k.startswith("generator/")}  # fmt: skip
+    resumed = _train(dataset, point, "--arch", "mosaic-sr", "--censor", "mosaic", steps=3)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert "resumed" in resumed.stderr and "g_optimizer start fresh" in resumed.stderr
+    assert sorted(_losses(point)) == [1, 2, 3]
+    bad = _train_cli("snapshot", "--run", str(run), "--out", str(point), "--omit", "nothing")
+    assert bad.returncode == 2 and "has no group nothing" in bad.stderr
+    # the generator it resumed from is the run's step-2 generator, not a fresh one
+    for key, value in generator.items():
+        assert np.array_equal(archive[key], value)
+
+
+def test_estimated_grids_give_some_mosaic_patches_the_apps_grid_and_leave_other_runs_alone(
+    dataset: Path,
+) -> None:
+    from decensor_app.pipeline.grids import estimated_patch_grid
+
+    def source(share: float) -> BatchSource:
+        return BatchSource(dataset, "train", PATCH, "mosaic", architecture="mosaic-sr",
+                           config={"width": 8}, wild_mosaics=True,
+                           estimated_grids=share)  # fmt: skip
+
+    plain, estimated = source(0.0).samples(3, 24), source(1.0).samples(3, 24)
+    for before, after in zip(plain, estimated, strict=True):
+        assert np.array_equal(before.truth, after.truth)  # same patches, holes and mosaics
+        assert np.array_equal(before.censored, after.censored)
+        assert after.patch.grid == estimated_patch_grid(after.censored, after.patch.hole)
+    # the estimate differs from the truth on some of these (JPEG, centre-pixel mosaics)
+    assert any(a.patch.grid != b.patch.grid for a, b in zip(plain, estimated, strict=True))
+    refused = _train_cli("fit", "--arch", "mosaic-sr", "--censor", "mosaic", "--data",
+                         str(dataset), "--out", "unused", "--estimated-grids", "1.5")  # fmt: skip
+    assert refused.returncode == 2 and "--estimated-grids" in refused.stderr

@@ -1,4 +1,5 @@
-"""Menu and shortcut actions whose slots are called without Qt's ``checked`` flag."""
+"""Menu and shortcut actions whose slots are called without Qt's ``checked`` flag, and the
+marker of texts translated where they are shown."""
 
 from __future__ import annotations
 
@@ -8,6 +9,14 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
 Shortcut = str | QKeySequence | QKeySequence.StandardKey
+
+
+def QT_TRANSLATE_NOOP(context: str, source: str) -> str:
+    """Mark ``source`` for translation in ``context`` and return it unchanged; translated
+    where shown with ``QCoreApplication.translate(context, source)`` (or ``self.tr`` in a
+    class named ``context``). pyside6-lupdate finds the texts by this name; PySide6's own
+    function is typed as returning ``object``, which the tables of texts cannot use."""
+    return source
 
 
 def make_action(

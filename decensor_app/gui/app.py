@@ -10,7 +10,16 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QLibraryInfo,
+    QLocale,
+    QSettings,
+    Qt,
+    QTimer,
+    QTranslator,
+)
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -25,6 +34,47 @@ SAMPLE = SAMPLE_PICTURE
 
 #: ``--theme`` / the "theme" setting: follow the system (Qt's style hints) or force one.
 THEMES = ("system", "light", "dark")
+
+
+#: ``--language`` / the "language" setting: the system's language, or one the window has
+#: translations for (English is the source language: it needs no file).
+LANGUAGES = ("system", "en", "ja", "zh_CN")
+
+#: The compiled translations (``decensor_ja.qm``...), made by scripts/update_translations.sh.
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+
+
+#: The translators installed by :func:`install_translators` (Qt does not keep them alive).
+_installed: list[QTranslator] = []
+
+
+def install_translators(app: QCoreApplication, language: str = "system") -> str:
+    """Install the window's translation for ``language`` ("system": the first of the system's
+    UI languages that has one), and Qt's own (standard buttons, dialogs) for the same
+    language, replacing those an earlier call installed. Returns the language installed, one
+    of :data:`LANGUAGES` ("en" when none: the English source texts show)."""
+    while _installed:
+        app.removeTranslator(_installed.pop())
+    own = QTranslator()
+    if language == "system":
+        # Qt tries each of the system's UI languages in turn ("ja_JP" finds decensor_ja.qm).
+        found = own.load(QLocale.system(), "decensor", "_", str(TRANSLATIONS_DIR))
+    else:
+        found = language != "en" and own.load(f"decensor_{language}", str(TRANSLATIONS_DIR))
+    if not found:
+        return "en"
+    installed = Path(own.filePath()).stem.removeprefix("decensor_")  # "ja", "zh_CN"
+    qt = QTranslator()
+    qt.load(
+        QLocale(installed),
+        "qtbase",
+        "_",
+        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+    )
+    for translator in (qt, own):
+        app.installTranslator(translator)
+        _installed.append(translator)
+    return installed
 
 
 #: Roles kept as they are in the dark palette: accents, and the text drawn on them.
@@ -96,6 +146,19 @@ def follow_colour_scheme(app: QApplication, theme: str = "system") -> None:
         app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_colour_scheme(app))
 
 
+def remembered_choice(
+    settings: QSettings, key: str, given: str | None, choices: Sequence[str]
+) -> str:
+    """The option ``given`` on the command line, remembered in ``settings`` under ``key`` for
+    the next start; without it the remembered one, or ``choices[0]`` ("system") when none
+    or one no longer offered is stored."""
+    if given is not None:
+        settings.setValue(key, given)
+        return given
+    stored = str(settings.value(key, choices[0]))
+    return stored if stored in choices else choices[0]
+
+
 def screenshot(window: MainWindow, target: Path) -> None:
     """Restore the shipped sample into a temporary folder, show it, and save the window."""
     with tempfile.TemporaryDirectory() as folder:
@@ -128,6 +191,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--theme", choices=THEMES, default=None,
         help="light or dark window, or follow the system (remembered; default: system)",
     )  # fmt: skip
+    parser.add_argument(
+        "--language", choices=LANGUAGES, default=None,
+        help="the window's language, or the system's (remembered; default: system)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     started = time.perf_counter()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -138,10 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.screenshot is not None:  # a neutral window: not the user's saved folders
         settings = QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat)
     stored = settings or QSettings("decensor_app", "decensor")
-    theme = args.theme or str(stored.value("theme", "system"))
-    if args.theme is not None:
-        stored.setValue("theme", args.theme)
-    theme = theme if theme in THEMES else "system"
+    theme = remembered_choice(stored, "theme", args.theme, THEMES)
+    install_translators(app, remembered_choice(stored, "language", args.language, LANGUAGES))
     apply_colour_scheme(app, theme)
     follow_colour_scheme(app, theme)
     window = MainWindow(settings=stored, models_dir=args.models_dir)

@@ -195,8 +195,10 @@ class BeforeAfterView(ZoomPan):
         self.setMinimumSize(200, 150)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setToolTip(
-            "Left click or drag: move the split line - wheel: zoom - right or middle drag, or "
-            "space + drag: pan - double-click: fit - T: before / after / both"
+            self.tr(
+                "Left click or drag: move the split line - wheel: zoom - right or middle drag, or "
+                "space + drag: pan - double-click: fit - T: before / after / both"
+            )
         )
 
     def set_images(self, before: np.ndarray, after: np.ndarray) -> None:
@@ -239,7 +241,9 @@ class BeforeAfterView(ZoomPan):
         painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Dark))
         if self.before is None or self.after is None:
             painter.setPen(palette.color(QPalette.ColorRole.BrightText))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No result selected")
+            painter.drawText(
+                self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("No result selected")
+            )
             return
         width, height = self.after.width(), self.after.height()
         target = QRectF(self.offset.x(), self.offset.y(), width * self.scale, height * self.scale)
@@ -265,7 +269,9 @@ class BeforeAfterView(ZoomPan):
             painter.drawLine(top, bottom)
             painter.setPen(QPen(LABEL_TEXT, 2))
             painter.drawLine(top, bottom)
-        label = self.only or "before | after"
+        label = {"before": self.tr("before"), "after": self.tr("after")}.get(
+            self.only or "", self.tr("before | after")
+        )
         draw_label(painter, f"{label}   {self.scale * 100:.0f}%")
 
     def _set_split(self, x: float) -> None:

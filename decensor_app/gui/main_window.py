@@ -10,7 +10,17 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QSettings, QSize, QStandardPaths, Qt, QThread, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QSettings,
+    QSize,
+    QStandardPaths,
+    Qt,
+    QThread,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -61,7 +71,7 @@ from decensor_app.folders import (
     default_base_dir,
     output_write_problem,
 )
-from decensor_app.gui.actions import Shortcut, make_action
+from decensor_app.gui.actions import QT_TRANSLATE_NOOP, Shortcut, make_action
 from decensor_app.gui.compare import BeforeAfterView, ScrolledView
 from decensor_app.gui.worker import BatchWorker, ModelPreloader, engine_ready
 from decensor_app.imaging import PictureError, load_picture
@@ -99,16 +109,17 @@ WINDOW_WORDS = (
 )
 
 #: Added to a listed result whose input's mask was saved again in the painter.
-OUT_OF_DATE = "(out of date: its mask changed)"
+OUT_OF_DATE = QT_TRANSLATE_NOOP("MainWindow", "(out of date: its mask changed)")
 
 #: Where a message of the log shows in red.
 ERROR_COLOUR = "#e0443a"  # readable on light and dark backgrounds
 
 #: What the Variations choices mean, for their tooltip.
-VARIATIONS_TIP = (
+VARIATIONS_TIP = QT_TRANSLATE_NOOP(
+    "MainWindow",
     "How many different restorations to make of each picture: 1 writes NAME.png; 2 or 4 "
     "write NAME_v1.png ... NAME_v4.png, each restored with another random seed, so that you "
-    "can keep the best. Classical models give the same result each time."
+    "can keep the best. Classical models give the same result each time.",
 )
 
 Stored = TypeVar("Stored", bool, int, str)
@@ -180,11 +191,15 @@ def about_html(models_dir: Path) -> str:
     data it was trained on with their licences, from its manifest)."""
     parts = [
         f"<h3>decensor {html.escape(app_version())}</h3>",
-        "<p>Restores the censored regions (bars or mosaics painted pure green) of "
-        "illustrations. Nothing is downloaded: the models are the files in "
-        f"<code>{html.escape(str(models_dir))}</code>; their measurements are in its "
-        "README.md.</p>",
-        "<h4>Learned models</h4>",
+        "<p>"
+        + QCoreApplication.translate(
+            "AboutDialog",
+            "Restores the censored regions (bars or mosaics painted pure green) of "
+            "illustrations. Nothing is downloaded: the models are the files in {folder}; "
+            "their measurements are in its README.md.",
+        ).format(folder=f"<code>{html.escape(str(models_dir))}</code>")
+        + "</p>",
+        "<h4>" + QCoreApplication.translate("AboutDialog", "Learned models") + "</h4>",
     ]
     manifests = []
     for path in find_manifests(models_dir):
@@ -193,7 +208,10 @@ def about_html(models_dir: Path) -> str:
         except EngineError:
             continue  # the Model list and the log say why it cannot be used
     if not manifests:
-        parts.append("<p>None installed: the classical models below restore.</p>")
+        none = QCoreApplication.translate(
+            "AboutDialog", "None installed: the classical models below restore."
+        )
+        parts.append(f"<p>{none}</p>")
     for manifest in manifests:
         censor = ", ".join(manifest.censor_types)
         parts.append(
@@ -209,10 +227,17 @@ def about_html(models_dir: Path) -> str:
                 f"<li>{html.escape(str(source))}: {count} pictures</li>"
                 for source, count in licences.items()
             )
-            parts.append(f"<p>Trained on (source, licence):</p><ul>{items}</ul>")
+            trained = QCoreApplication.translate("AboutDialog", "Trained on (source, licence):")
+            parts.append(f"<p>{trained}</p><ul>{items}</ul>")
         else:
-            parts.append("<p>Training data: not recorded in its manifest.</p>")
-    parts.append("<h4>Classical models (built in, no training data)</h4><ul>")
+            unknown = QCoreApplication.translate(
+                "AboutDialog", "Training data: not recorded in its manifest."
+            )
+            parts.append(f"<p>{unknown}</p>")
+    classical = QCoreApplication.translate(
+        "AboutDialog", "Classical models (built in, no training data)"
+    )
+    parts.append(f"<h4>{classical}</h4><ul>")
     for info in list_models(models_dir):
         if info.parameters == 0:
             parts.append(
@@ -232,7 +257,7 @@ class AboutDialog(QDialog):
 
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("About decensor")
+        self.setWindowTitle(self.tr("About decensor"))
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(True)
         self.browser.setHtml(text)
@@ -268,7 +293,7 @@ class MainWindow(QMainWindow):
         self.preloader.loaded.connect(self._on_model_loaded)
         self.loading_model: str | None = None  # being loaded in the background
         self._shown_once = False
-        self.setWindowTitle("decensor")
+        self.setWindowTitle(self.tr("decensor"))
         self.setWindowIcon(window_icon())
         self.setAcceptDrops(True)
         self._build()
@@ -287,8 +312,10 @@ class MainWindow(QMainWindow):
         edit = QLineEdit()
         edit.setToolTip(tip)
         edit.editingFinished.connect(self.list_earlier_results)
-        browse = QPushButton("Browse...")
-        browse.setToolTip(f"Choose the folder: {tip[0].lower()}{tip[1:]}")
+        browse = QPushButton(self.tr("Browse..."))
+        browse.setToolTip(
+            self.tr("Choose the folder: {what}").format(what=tip[0].lower() + tip[1:])
+        )
         browse.clicked.connect(lambda: self._browse(key))
         layout.addWidget(edit, 1)
         layout.addWidget(browse)
@@ -299,33 +326,40 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.folder_edits: dict[str, QLineEdit] = {}
         self.folder_rows: dict[str, QWidget] = {}
-        settings_box = QGroupBox("Decensor")
+        settings_box = QGroupBox(self.tr("Decensor"))
         form = QFormLayout(settings_box)
         form.addRow(
-            "Input folder",
-            self._folder_row("input", "The PNG pictures with the censored areas painted pure "
-                             "green (0, 255, 0)"),
+            self.tr("Input folder"),
+            self._folder_row("input", self.tr("The PNG pictures with the censored areas painted "
+                                               "pure green (0, 255, 0)")),
         )  # fmt: skip
         form.addRow(
-            "Originals folder",
+            self.tr("Originals folder"),
             self._folder_row(
                 "original",
-                "Mosaic mode only: the same pictures without green (with the mosaic), same names",
+                self.tr(
+                    "Mosaic mode only: the same pictures without green (with the mosaic), same "
+                    "names"
+                ),
             ),
         )
         form.addRow(
-            "Output folder",
-            self._folder_row("output", "Where the results are written (created if missing)"),
+            self.tr("Output folder"),
+            self._folder_row(
+                "output", self.tr("Where the results are written (created if missing)")
+            ),
         )
         censor_row = QWidget()
         censor_layout = QHBoxLayout(censor_row)
         censor_layout.setContentsMargins(0, 0, 0, 0)
-        self.bar_radio = QRadioButton("Bar")
-        self.bar_radio.setToolTip("The green covers areas to paint anew (bars, blots)")
-        self.mosaic_radio = QRadioButton("Mosaic")
+        self.bar_radio = QRadioButton(self.tr("Bar"))
+        self.bar_radio.setToolTip(self.tr("The green covers areas to paint anew (bars, blots)"))
+        self.mosaic_radio = QRadioButton(self.tr("Mosaic"))
         self.mosaic_radio.setToolTip(
-            "The green marks a mosaic; the original with the mosaic, from the originals "
-            "folder, guides the restoration"
+            self.tr(
+                "The green marks a mosaic; the original with the mosaic, from the originals "
+                "folder, guides the restoration"
+            )
         )
         self.censor_group = QButtonGroup(self)
         for radio in (self.bar_radio, self.mosaic_radio):
@@ -333,65 +367,73 @@ class MainWindow(QMainWindow):
             censor_layout.addWidget(radio)
         censor_layout.addStretch(1)
         self.bar_radio.toggled.connect(self._censor_changed)
-        form.addRow("Censor type", censor_row)
+        form.addRow(self.tr("Censor type"), censor_row)
         self.model_combo = QComboBox()
-        self.model_combo.setToolTip("The model that restores: exactly this one is used")
+        self.model_combo.setToolTip(self.tr("The model that restores: exactly this one is used"))
         self.model_combo.currentIndexChanged.connect(self._model_changed)
-        form.addRow("Model", self.model_combo)
+        form.addRow(self.tr("Model"), self.model_combo)
         self.variations_combo = QComboBox()
         self.variations_combo.addItems([str(count) for count in VARIATION_COUNTS])
-        self.variations_combo.setToolTip(VARIATIONS_TIP)
-        form.addRow("Variations", self.variations_combo)
-        self.average_check = QCheckBox("Average 8 flips (slightly better, 8x slower)")
+        self.variations_combo.setToolTip(self.tr(VARIATIONS_TIP))
+        form.addRow(self.tr("Variations"), self.variations_combo)
+        self.average_check = QCheckBox(self.tr("Average 8 flips (slightly better, 8x slower)"))
         self.average_check.setToolTip(
-            "Restore each region in its eight flips and rotations and average the results; "
-            "gives one result per picture"
+            self.tr(
+                "Restore each region in its eight flips and rotations and average the results; "
+                "gives one result per picture"
+            )
         )
         self.average_check.toggled.connect(self._average_toggled)
         form.addRow(self.average_check)
-        self.overwrite_check = QCheckBox("Overwrite existing results")
+        self.overwrite_check = QCheckBox(self.tr("Overwrite existing results"))
         self.overwrite_check.setToolTip(
-            "Restore pictures again whose results exist, replacing them (off at every start)"
+            self.tr(
+                "Restore pictures again whose results exist, replacing them (off at every start)"
+            )
         )
-        self.strict_check = QCheckBox("Exact green only (no anti-aliased fringe)")
+        self.strict_check = QCheckBox(self.tr("Exact green only (no anti-aliased fringe)"))
         self.strict_check.setToolTip(
-            "Restore only the pure green pixels, not the blended ones at the paint's edge"
+            self.tr("Restore only the pure green pixels, not the blended ones at the paint's edge")
         )
-        self.near_check = QCheckBox("Take near-green paint (JPEG, colour-managed exports)")
+        self.near_check = QCheckBox(self.tr("Take near-green paint (JPEG, colour-managed exports)"))
         self.near_check.setToolTip(
-            "Also take regions that are almost pure green, as JPEG or a colour profile leaves "
-            "the paint; off: such a picture is restored with a warning that green is left"
+            self.tr(
+                "Also take regions that are almost pure green, as JPEG or a colour profile leaves "
+                "the paint; off: such a picture is restored with a warning that green is left"
+            )
         )
         form.addRow(self.overwrite_check)
         form.addRow(self.strict_check)
         form.addRow(self.near_check)
 
         buttons = QHBoxLayout()
-        self.decensor_button = QPushButton("Decensor")
+        self.decensor_button = QPushButton(self.tr("Decensor"))
         self.decensor_button.setDefault(True)
-        self.decensor_button.setToolTip("Restore every PNG of the input folder (Ctrl+Return)")
+        self.decensor_button.setToolTip(
+            self.tr("Restore every PNG of the input folder (Ctrl+Return)")
+        )
         # Through lambdas where the slot has parameters: clicked(bool) would reach start() as
         # ``only`` and open_painter() as ``path``.
         self.decensor_button.clicked.connect(lambda: self.start())
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop after the current region (Esc)")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop after the current region (Esc)"))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
-        self.paint_button = QPushButton("Paint mask...")
-        self.paint_button.setToolTip("Open the painting tool (Ctrl+P)")
+        self.paint_button = QPushButton(self.tr("Paint mask..."))
+        self.paint_button.setToolTip(self.tr("Open the painting tool (Ctrl+P)"))
         self.paint_button.clicked.connect(lambda: self.open_painter())
         for button in (self.decensor_button, self.cancel_button, self.paint_button):
             buttons.addWidget(button)
 
         self.files_bar = QProgressBar()
-        self.files_bar.setToolTip("Pictures done of this batch")
+        self.files_bar.setToolTip(self.tr("Pictures done of this batch"))
         self.regions_bar = QProgressBar()
-        self.regions_bar.setToolTip("Censored regions done of the current picture")
+        self.regions_bar.setToolTip(self.tr("Censored regions done of the current picture"))
         self._reset_bars()
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(5000)
-        self.log.setToolTip("What happened, with the time (File > Save log keeps it)")
+        self.log.setToolTip(self.tr("What happened, with the time (File > Save log keeps it)"))
 
         # In a scroll area: on a small or scaled screen the window still fits (it scrolls).
         settings_scroll = QScrollArea()
@@ -411,20 +453,24 @@ class MainWindow(QMainWindow):
         left_layout.addLayout(buttons)
         left_layout.addWidget(self.files_bar)
         left_layout.addWidget(self.regions_bar)
-        left_layout.addWidget(QLabel("Log"))
+        left_layout.addWidget(QLabel(self.tr("Log")))
         left_layout.addWidget(self.log, 1)
 
         self.results = QListWidget()
-        self.results.setToolTip("Results of this batch and earlier ones: select one to compare")
+        self.results.setToolTip(
+            self.tr("Results of this batch and earlier ones: select one to compare")
+        )
         self.results.currentItemChanged.connect(self._show_result)
         self.compare = BeforeAfterView()
         self.compare_scroll = ScrolledView(self.compare)
-        self.open_output_button = QPushButton("Open output folder")
-        self.open_output_button.setToolTip("Show the output folder in the file manager")
+        self.open_output_button = QPushButton(self.tr("Open output folder"))
+        self.open_output_button.setToolTip(self.tr("Show the output folder in the file manager"))
         self.open_output_button.clicked.connect(self.open_output_folder)
         right = QWidget()
         right_layout = QVBoxLayout(right)
-        right_layout.addWidget(QLabel("Results (drag the line: before | after; T toggles)"))
+        right_layout.addWidget(
+            QLabel(self.tr("Results (drag the line: before | after; T toggles)"))
+        )
         splitter_right = QSplitter(Qt.Orientation.Vertical)
         splitter_right.addWidget(self.results)
         splitter_right.addWidget(self.compare_scroll)
@@ -437,62 +483,149 @@ class MainWindow(QMainWindow):
         splitter.addWidget(right)
         splitter.setSizes([420, 680])
         self.setCentralWidget(splitter)
-        self.statusBar().showMessage("Ready")
+        self.statusBar().showMessage(self.tr("Ready"))
         self.resize(DESIGNED_SIZE)
 
     def _build_menus(self) -> None:
         """Every action in a menu with its shortcut; window-wide (they work from any control,
         except that typing in a text box keeps its letters)."""
         self.actions_by_name: dict[str, QAction] = {}
+        # Marked for translation here, translated below: the English text stays the
+        # action's key in ``actions_by_name``, whatever the language.
         menus: dict[str, list[tuple[str, Shortcut | None, Callable[[], object], str] | None]] = {
-            "&File": [
-                ("&Decensor", "Ctrl+Return", self.start, "Restore every PNG of the input folder"),
-                ("&Cancel", "Escape", self.cancel, "Stop after the current region"),
+            QT_TRANSLATE_NOOP("MainWindow", "&File"): [
+                (
+                    QT_TRANSLATE_NOOP("MainWindow", "&Decensor"),
+                    "Ctrl+Return",
+                    self.start,
+                    QT_TRANSLATE_NOOP("MainWindow", "Restore every PNG of the input folder"),
+                ),
+                (
+                    QT_TRANSLATE_NOOP("MainWindow", "&Cancel"),
+                    "Escape",
+                    self.cancel,
+                    QT_TRANSLATE_NOOP("MainWindow", "Stop after the current region"),
+                ),
                 None,
-                ("&Paint mask...", "Ctrl+P", self.open_painter, "Open the painting tool"),
-                ("Choose &input folder...", "Ctrl+I", lambda: self._browse("input"),
-                 "Choose the folder of green-painted pictures"),
-                ("Choose o&riginals folder...", None, lambda: self._browse("original"),
-                 "Mosaic mode: choose the folder of the originals"),
-                ("Choose &output folder...", None, lambda: self._browse("output"),
-                 "Choose where the results go"),
-                ("Open output &folder", "Ctrl+Shift+O", self.open_output_folder,
-                 "Show the output folder in the file manager"),
-                ("&Save log...", QKeySequence.StandardKey.Save, self.save_log,
-                 "Save the log to a text file"),
+                (
+                    QT_TRANSLATE_NOOP("MainWindow", "&Paint mask..."),
+                    "Ctrl+P",
+                    self.open_painter,
+                    QT_TRANSLATE_NOOP("MainWindow", "Open the painting tool"),
+                ),
+                (
+                    QT_TRANSLATE_NOOP("MainWindow", "Choose &input folder..."),
+                    "Ctrl+I",
+                    lambda: self._browse("input"),
+                    QT_TRANSLATE_NOOP("MainWindow", "Choose the folder of green-painted pictures"),
+                ),
+                (
+                    QT_TRANSLATE_NOOP("MainWindow", "Choose o&riginals folder..."),
+                    None,
+                    lambda: self._browse("original"),
+                    QT_TRANSLATE_NOOP(
+                        "MainWindow", "Mosaic mode: choose the folder of the originals"
+                    ),
+                ),
+                (
+                    QT_TRANSLATE_NOOP("MainWindow", "Choose &output folder..."),
+                    None,
+                    lambda: self._browse("output"),
+                    QT_TRANSLATE_NOOP("MainWindow", "Choose where the results go"),
+                ),
+                (
+                    QT_TRANSLATE_NOOP("MainWindow", "Open output &folder"),
+                    "Ctrl+Shift+O",
+                    self.open_output_folder,
+                    QT_TRANSLATE_NOOP("MainWindow", "Show the output folder in the file manager"),
+                ),
+                (
+                    QT_TRANSLATE_NOOP("MainWindow", "&Save log..."),
+                    QKeySequence.StandardKey.Save,
+                    self.save_log,
+                    QT_TRANSLATE_NOOP("MainWindow", "Save the log to a text file"),
+                ),
                 None,
-                ("&Quit", QKeySequence.StandardKey.Quit, self.close, "Close the window"),
+                (
+                    QT_TRANSLATE_NOOP("MainWindow", "&Quit"),
+                    QKeySequence.StandardKey.Quit,
+                    self.close,
+                    QT_TRANSLATE_NOOP("MainWindow", "Close the window"),
+                ),
             ],
-            "&Edit": [
-                ("&Copy log", "Ctrl+Shift+C", self._copy_log, "Copy the whole log"),
-                ("C&lear log", None, self.log.clear, "Empty the log"),
-                ("&Reset folders", None, self.reset_folders,
-                 "Use the default folders beside the app again"),
+            QT_TRANSLATE_NOOP("MainWindow", "&Edit"): [
+                (
+                    QT_TRANSLATE_NOOP("MainWindow", "&Copy log"),
+                    "Ctrl+Shift+C",
+                    self._copy_log,
+                    QT_TRANSLATE_NOOP("MainWindow", "Copy the whole log"),
+                ),
+                (
+                    QT_TRANSLATE_NOOP("MainWindow", "C&lear log"),
+                    None,
+                    self.log.clear,
+                    QT_TRANSLATE_NOOP("MainWindow", "Empty the log"),
+                ),
+                (
+                    QT_TRANSLATE_NOOP("MainWindow", "&Reset folders"),
+                    None,
+                    self.reset_folders,
+                    QT_TRANSLATE_NOOP("MainWindow", "Use the default folders beside the app again"),
+                ),
             ],
-            "&View": [
-                ("&Toggle before / after", "T", self.compare.toggle,
-                 "Show only before, only after, or both split"),
-                ("&Fit", "Ctrl+0", self.compare.fit, "Fit the picture in the view"),
-                ("Zoom &in", QKeySequence.StandardKey.ZoomIn, lambda: self.compare.zoom(1.25),
-                 "Zoom in"),
-                ("Zoom &out", QKeySequence.StandardKey.ZoomOut, lambda: self.compare.zoom(0.8),
-                 "Zoom out"),
+            QT_TRANSLATE_NOOP("MainWindow", "&View"): [
+                (
+                    QT_TRANSLATE_NOOP("MainWindow", "&Toggle before / after"),
+                    "T",
+                    self.compare.toggle,
+                    QT_TRANSLATE_NOOP("MainWindow", "Show only before, only after, or both split"),
+                ),
+                (
+                    QT_TRANSLATE_NOOP("MainWindow", "&Fit"),
+                    "Ctrl+0",
+                    self.compare.fit,
+                    QT_TRANSLATE_NOOP("MainWindow", "Fit the picture in the view"),
+                ),
+                (
+                    QT_TRANSLATE_NOOP("MainWindow", "Zoom &in"),
+                    QKeySequence.StandardKey.ZoomIn,
+                    lambda: self.compare.zoom(1.25),
+                    QT_TRANSLATE_NOOP("MainWindow", "Zoom in"),
+                ),
+                (
+                    QT_TRANSLATE_NOOP("MainWindow", "Zoom &out"),
+                    QKeySequence.StandardKey.ZoomOut,
+                    lambda: self.compare.zoom(0.8),
+                    QT_TRANSLATE_NOOP("MainWindow", "Zoom out"),
+                ),
             ],
-            "&Help": [
-                ("&About decensor", QKeySequence.StandardKey.HelpContents, self.show_about,
-                 "Version and the models' cards: what they were trained on, licences"),
-                ("About &Qt", None, QApplication.aboutQt, "The Qt version"),
+            QT_TRANSLATE_NOOP("MainWindow", "&Help"): [
+                (
+                    QT_TRANSLATE_NOOP("MainWindow", "&About decensor"),
+                    QKeySequence.StandardKey.HelpContents,
+                    self.show_about,
+                    QT_TRANSLATE_NOOP(
+                        "MainWindow",
+                        "Version and the models' cards: what they were trained on, licences",
+                    ),
+                ),
+                (
+                    QT_TRANSLATE_NOOP("MainWindow", "About &Qt"),
+                    None,
+                    QApplication.aboutQt,
+                    QT_TRANSLATE_NOOP("MainWindow", "The Qt version"),
+                ),
             ],
-        }  # fmt: skip
+        }
         for title, entries in menus.items():
-            menu = self.menuBar().addMenu(title)
+            menu = self.menuBar().addMenu(self.tr(title))
             menu.setToolTipsVisible(True)
             for entry in entries:
                 if entry is None:
                     menu.addSeparator()
                     continue
                 text, shortcut, slot, tip = entry
-                action = make_action(self, text, shortcut, slot, tip)
+                action = make_action(self, self.tr(text), shortcut, slot, self.tr(tip))
                 # Window-wide: also while focus is in the results list or the log.
                 action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
                 menu.addAction(action)
@@ -519,16 +652,19 @@ class MainWindow(QMainWindow):
             fallback = str(self.base_dir / default)
             stored = stored_setting(self.settings, f"folders/{key}", fallback)
             if stored != fallback and not folder_is_valid(key, stored):
-                self._append_log(f"the saved {key} folder {stored} no longer exists: using "
-                                 f"{fallback}", error=True)  # fmt: skip
+                message = self.tr("the saved {key} folder {folder} no longer exists: using {other}")
+                self._append_log(message.format(key=self._folder_word(key), folder=stored,
+                                                other=fallback), error=True)  # fmt: skip
                 stored = fallback
             self.folder_edits[key].setText(stored)
         for key in ("input", "output"):  # said at launch, not after a model has loaded
             text = self.folder_edits[key].text()
             if not folder_is_valid(key, text):
-                self._append_log(
-                    f"the {key} folder {text} does not exist: choose one (File menu)", error=True
+                message = self.tr(
+                    "the {key} folder {folder} does not exist: choose one (File menu)"
                 )
+                self._append_log(message.format(key=self._folder_word(key), folder=text),
+                                 error=True)  # fmt: skip
         censor = stored_setting(self.settings, "censor", "bar")
         (self.mosaic_radio if censor == "mosaic" else self.bar_radio).setChecked(True)
         self.variations_combo.setCurrentText(str(stored_setting(self.settings, "variations", 1)))
@@ -540,6 +676,12 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+
+    def _folder_word(self, key: str) -> str:
+        """A folder row's key ("input", "original", "output") as the log's sentences say it."""
+        words = {"input": self.tr("input"), "original": self.tr("originals"),
+                 "output": self.tr("output")}  # fmt: skip
+        return words.get(key, key)
 
     def save_settings(self) -> None:
         for key, edit in self.folder_edits.items():
@@ -589,7 +731,9 @@ class MainWindow(QMainWindow):
             default: str | None = default_model(censor, self.models_dir)
         except EngineError as error:  # a broken default manifest: said in the log, not hidden
             default = None
-            self.statusBar().showMessage(f"Default {censor} model: {error}")
+            self.statusBar().showMessage(
+                self.tr("Default {censor} model: {error}").format(censor=censor, error=error)
+            )
         blocked = self.model_combo.blockSignals(True)
         self.model_combo.clear()
         for info in list_models(self.models_dir):
@@ -597,9 +741,9 @@ class MainWindow(QMainWindow):
                 continue
             label = f"{info.name} ({info.architecture})"
             if info.name == default:
-                label += " - default"
+                label += self.tr(" - default")
             self.model_combo.addItem(label, info.name)
-            kind = "classical method" if info.parameters == 0 else "learned model"
+            kind = self.tr("classical method") if info.parameters == 0 else self.tr("learned model")
             self.model_combo.setItemData(
                 self.model_combo.count() - 1,
                 f"{info.name}: {info.description} ({kind})",
@@ -613,8 +757,8 @@ class MainWindow(QMainWindow):
     def _model_changed(self) -> None:
         tip = self.model_combo.currentData(Qt.ItemDataRole.ToolTipRole)
         self.model_combo.setToolTip(
-            f"The model that restores, exactly this one: {tip}" if tip else
-            "The model that restores: exactly this one is used"
+            self.tr("The model that restores, exactly this one: {tip}").format(tip=tip) if tip
+            else self.tr("The model that restores: exactly this one is used")
         )  # fmt: skip
         if self._shown_once:
             self.preload_model()
@@ -639,7 +783,7 @@ class MainWindow(QMainWindow):
         if self.preloader.preload(options):
             self.loading_model = name
             if not self.running:
-                self._busy(f"Loading model {name}...")
+                self._busy(self.tr("Loading model {name}...").format(name=name))
 
     def _busy(self, message: str) -> None:
         """Bars that move without a count (a busy indicator) while a model loads."""
@@ -655,10 +799,13 @@ class MainWindow(QMainWindow):
             return  # the batch's own progress drives the bars now
         self._reset_bars()
         if error:
-            self._append_log(f"cannot load model {name}: {error}", error=True)
-            self.statusBar().showMessage(f"Model {name} cannot be loaded")
+            self._append_log(
+                self.tr("cannot load model {name}: {error}").format(name=name, error=error),
+                error=True,
+            )
+            self.statusBar().showMessage(self.tr("Model {name} cannot be loaded").format(name=name))
         else:
-            self.statusBar().showMessage(f"Ready (model {name} loaded)")
+            self.statusBar().showMessage(self.tr("Ready (model {name} loaded)").format(name=name))
 
     # --- running ---------------------------------------------------------------------------
 
@@ -730,18 +877,24 @@ class MainWindow(QMainWindow):
         except EngineError as error:  # a broken default model manifest
             problem = str(error)
         if problem is not None:
-            self._append_log(f"cannot start: {problem}", error=True)
+            self._append_log(self.tr("cannot start: {problem}").format(problem=problem), error=True)
             self.statusBar().showMessage(window_words(problem))
             return False
         self.results.clear()
         self.compare.clear()
         self._reset_bars()
         results = (
-            "average of 8 flips" if options.average_flips else f"{options.variations} variation(s)"
+            self.tr("average of 8 flips")
+            if options.average_flips
+            else self.tr("{count} variation(s)").format(count=options.variations)
         )
         self._append_log(
-            f"Decensoring {options.input_dir} ({options.censor}, model {options.model_name}, "
-            f"{results})"
+            self.tr("Decensoring {folder} ({censor}, model {model}, {results})").format(
+                folder=options.input_dir,
+                censor=options.censor,
+                model=options.model_name,
+                results=results,
+            )
         )
         self.batch_thread = QThread(self)
         self.worker = BatchWorker(options)
@@ -754,9 +907,13 @@ class MainWindow(QMainWindow):
         self.decensor_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         if engine_ready(options):
-            self.statusBar().showMessage("Working...")
+            self.statusBar().showMessage(self.tr("Working..."))
         else:
-            self._busy(f"Loading model {options.model_name} (once per session)...")
+            self._busy(
+                self.tr("Loading model {name} (once per session)...").format(
+                    name=options.model_name
+                )
+            )
         self.batch_thread.start()
         return True
 
@@ -764,30 +921,32 @@ class MainWindow(QMainWindow):
         """Idle bars: empty, saying what they count (no "0 of 1")."""
         self.files_bar.setRange(0, 1)
         self.files_bar.setValue(0)
-        self.files_bar.setFormat("files")
+        self.files_bar.setFormat(self.tr("files"))
         self.regions_bar.setRange(0, 1)
         self.regions_bar.setValue(0)
-        self.regions_bar.setFormat("regions")
+        self.regions_bar.setFormat(self.tr("regions"))
 
     def cancel(self) -> None:
         if self.worker is not None:
             self.worker.cancel()
             self.cancel_button.setEnabled(False)
-            self.statusBar().showMessage("Cancelling after the current region...")
+            self.statusBar().showMessage(self.tr("Cancelling after the current region..."))
 
     def _on_progress(self, event: Progress) -> None:
-        self.files_bar.setFormat("files %v of %m")
+        self.files_bar.setFormat(self.tr("files %v of %m"))
         self.files_bar.setRange(0, max(event.file_count, 1))
         self.files_bar.setValue(event.files_done)
         if self.regions_bar.maximum() == 0:  # still busy from the model loading
             self.regions_bar.setRange(0, 1)
         if event.region_count:  # file start/end events carry no region counts
-            self.regions_bar.setFormat("regions %v of %m")
+            self.regions_bar.setFormat(self.tr("regions %v of %m"))
             self.regions_bar.setMaximum(event.region_count)
             self.regions_bar.setValue(event.regions_done)
         if event.files_done < event.file_count:
             self.statusBar().showMessage(
-                f"{event.file.name}: file {event.files_done + 1} of {event.file_count}"
+                self.tr("{name}: file {done} of {count}").format(
+                    name=event.file.name, done=event.files_done + 1, count=event.file_count
+                )
             )
 
     def _before_path(self, input_path: Path, options: BatchOptions) -> Path:
@@ -806,29 +965,46 @@ class MainWindow(QMainWindow):
         item = QListWidgetItem(label)
         before = self._before_path(input_path, options)
         item.setData(Qt.ItemDataRole.UserRole, (str(before), str(output), input_path.name))
-        item.setToolTip(f"{output}\ncompared with {before}")
+        item.setToolTip(
+            self.tr("{output}\ncompared with {before}").format(output=output, before=before)
+        )
         self.results.addItem(item)
 
     def _on_file(self, result: FileResult) -> None:
         name = result.input.name
         if result.status == "restored":
             outputs = ", ".join(path.name for path in result.outputs)
-            self._append_log(f"restored {name} -> {outputs} ({result.seconds:.1f} s)")
+            self._append_log(
+                self.tr("restored {name} -> {outputs} ({seconds} s)").format(
+                    name=name, outputs=outputs, seconds=f"{result.seconds:.1f}"
+                )
+            )
             warning = getattr(result, "warning", None)  # what to check in the result
             if warning:
-                self._append_log(f"warning {name}: {warning}", error=True)
+                self._append_log(
+                    self.tr("warning {name}: {warning}").format(name=name, warning=warning),
+                    error=True,
+                )
         else:
+            status = {"skipped": self.tr("skipped"), "failed": self.tr("failed")}
             self._append_log(
-                f"{result.status} {name}: {result.error}", error=result.status == "failed"
+                self.tr("{status} {name}: {error}").format(
+                    status=status.get(result.status, result.status), name=name, error=result.error
+                ),
+                error=result.status == "failed",
             )
         options = self.worker.options if self.worker is not None else self.options()
         # Restored now, or skipped because its results exist: either way they can be viewed.
         for output in result.outputs:
             if output.is_file():
-                label = output.name + ("" if result.status == "restored" else " (earlier result)")
+                label = output.name if result.status == "restored" else self._earlier(output)
                 self._add_result(result.input, output, label, options)
         if self.results.count() and self.results.currentRow() < 0:
             self.results.setCurrentRow(0)
+
+    def _earlier(self, output: Path) -> str:
+        """The results list's label of a result made before this batch."""
+        return self.tr("{name} (earlier result)").format(name=output.name)
 
     def list_earlier_results(self) -> int:
         """List the results already in the output folder for the input folder's pictures
@@ -849,10 +1025,14 @@ class MainWindow(QMainWindow):
                 for output in output_paths(path, options.output_dir, variations):
                     if output not in seen and output.is_file():
                         seen.add(output)
-                        self._add_result(path, output, f"{output.name} (earlier result)",
+                        self._add_result(path, output, self._earlier(output),
                                          options)  # fmt: skip
         if seen:
-            self._append_log(f"{len(seen)} earlier result(s) in {options.output_dir}")
+            self._append_log(
+                self.tr("{count} earlier result(s) in {folder}").format(
+                    count=len(seen), folder=options.output_dir
+                )
+            )
             self.results.setCurrentRow(0)
         return len(seen)
 
@@ -863,8 +1043,9 @@ class MainWindow(QMainWindow):
         marked = 0
         for row in range(self.results.count()):
             item = self.results.item(row)
-            if item.data(Qt.ItemDataRole.UserRole)[2] == name and OUT_OF_DATE not in item.text():
-                item.setText(f"{item.text()} {OUT_OF_DATE}")
+            marker = self.tr(OUT_OF_DATE)
+            if item.data(Qt.ItemDataRole.UserRole)[2] == name and marker not in item.text():
+                item.setText(f"{item.text()} {marker}")
                 marked += 1
         return marked
 
@@ -880,15 +1061,16 @@ class MainWindow(QMainWindow):
 
     def _on_finished(self, report: BatchReport) -> None:
         self._finish()
-        summary = (
-            f"{report.count('restored')} restored, {report.count('skipped')} skipped, "
-            f"{report.count('failed')} failed"
+        summary = self.tr("{restored} restored, {skipped} skipped, {failed} failed").format(
+            restored=report.count("restored"),
+            skipped=report.count("skipped"),
+            failed=report.count("failed"),
         )
         warnings = getattr(report, "warnings", 0)
         if warnings:
-            summary += f" ({warnings} with a warning: see the log)"
+            summary += self.tr(" ({count} with a warning: see the log)").format(count=warnings)
         if report.cancelled:
-            summary += " - cancelled"
+            summary += self.tr(" - cancelled")
             self._reset_bars()  # a half-full bar would read as work still going on
         self._append_log(summary)
         self.statusBar().showMessage(summary)
@@ -897,7 +1079,7 @@ class MainWindow(QMainWindow):
     def _on_failed(self, message: str) -> None:
         self._finish()
         self._reset_bars()
-        self._append_log(f"could not start: {message}", error=True)
+        self._append_log(self.tr("could not start: {message}").format(message=message), error=True)
         self.statusBar().showMessage(window_words(message))
         self.batch_finished.emit(None)
 
@@ -913,7 +1095,7 @@ class MainWindow(QMainWindow):
         """Ask for a file and write the log into it; returns it (None when not saved)."""
         suggested = Path(self.folder_edits["output"].text()).expanduser() / "decensor-log.txt"
         chosen, _ = QFileDialog.getSaveFileName(
-            self, "Save log", str(suggested), "Text files (*.txt);;All files (*)"
+            self, self.tr("Save log"), str(suggested), self.tr("Text files (*.txt);;All files (*)")
         )
         if not chosen:
             return None
@@ -921,10 +1103,11 @@ class MainWindow(QMainWindow):
         try:
             target.write_text(self.log.toPlainText() + "\n", encoding="utf-8")
         except OSError as error:
-            self._append_log(f"cannot save the log to {target}: {error.strerror or error}",
+            message = self.tr("cannot save the log to {target}: {error}")
+            self._append_log(message.format(target=target, error=error.strerror or error),
                              error=True)  # fmt: skip
             return None
-        self.statusBar().showMessage(f"Log saved to {target}")
+        self.statusBar().showMessage(self.tr("Log saved to {target}").format(target=target))
         return target
 
     def _copy_log(self) -> None:
@@ -958,19 +1141,22 @@ class MainWindow(QMainWindow):
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            self._append_log(f"cannot create output folder {folder}: {error.strerror or error}",
+            message = self.tr("cannot create output folder {folder}: {error}")
+            self._append_log(message.format(folder=folder, error=error.strerror or error),
                              error=True)  # fmt: skip
             return False
         if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder.resolve()))):
             return True
-        message = f"no file manager could open the output folder; it is {folder.resolve()}"
+        message = self.tr("no file manager could open the output folder; it is {folder}").format(
+            folder=folder.resolve()
+        )
         self._append_log(message, error=True)
         self.statusBar().showMessage(message)
         return False
 
     def _browse(self, key: str) -> None:
         chosen = QFileDialog.getExistingDirectory(
-            self, "Choose a folder", self.folder_edits[key].text()
+            self, self.tr("Choose a folder"), self.folder_edits[key].text()
         )
         if chosen:
             self.folder_edits[key].setText(chosen)
@@ -1009,7 +1195,9 @@ class MainWindow(QMainWindow):
             "bar" if censor == "bar" else None
         )  # fmt: skip
         if self.running:
-            self._append_log("a batch is running: decensor the picture when it ends", error=True)
+            self._append_log(
+                self.tr("a batch is running: decensor the picture when it ends"), error=True
+            )
             return False
         started = self.start(only=[name], overwrite=True, censor=mode)
         self.raise_()
@@ -1030,7 +1218,7 @@ class MainWindow(QMainWindow):
             path = Path(url.toLocalFile())
             if path.is_dir():
                 self.folder_edits["input"].setText(str(path))
-                self._append_log(f"input folder: {path}")
+                self._append_log(self.tr("input folder: {folder}").format(folder=path))
             elif path.is_file():
                 self.open_painter(path)
 

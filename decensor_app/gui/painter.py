@@ -21,7 +21,17 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from PySide6.QtCore import QEvent, QMetaMethod, QObject, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QMetaMethod,
+    QObject,
+    QPointF,
+    QRect,
+    QRectF,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -62,7 +72,7 @@ from PySide6.QtWidgets import (
 )
 
 from decensor_app.engines.base import CensorType
-from decensor_app.gui.actions import Shortcut, make_action
+from decensor_app.gui.actions import QT_TRANSLATE_NOOP, Shortcut, make_action
 from decensor_app.gui.compare import ScrolledView, ZoomPan, to_qimage
 from decensor_app.imaging import PICTURE_EXTENSIONS, PictureError
 from decensor_app.painting import Edit, MaskDocument, SourceWouldBeReplaced, WouldReplaceOther
@@ -83,7 +93,7 @@ PAN_BUTTONS = (Qt.MouseButton.RightButton, Qt.MouseButton.MiddleButton)
 #: Zoom limits (picture pixel -> widget pixels), as :meth:`ZoomPan.zoom` clamps them.
 MIN_SCALE, MAX_SCALE = 0.02, 32.0
 #: The text of the "Save As..." button in questions that offer it.
-SAVE_AS = "Save As..."
+SAVE_AS = QT_TRANSLATE_NOOP("PainterWindow", "Save As...")
 
 Answer = QMessageBox.StandardButton | str
 
@@ -102,7 +112,11 @@ def ask(
     box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons, parent)
     box.setDefaultButton(default)
     extra_button = (
-        box.addButton(extra, QMessageBox.ButtonRole.ActionRole) if extra is not None else None
+        box.addButton(
+            QCoreApplication.translate("PainterWindow", extra), QMessageBox.ButtonRole.ActionRole
+        )
+        if extra is not None
+        else None
     )
     box.exec()
     clicked = box.clickedButton()
@@ -424,8 +438,13 @@ class PaintCanvas(ZoomPan):
             self._edits.append(self.document.polygon([*self._points, point], self._erasing))
         for edit in self._edits[-1:]:
             self.refresh(edit)
-        verb = "erase" if self._erasing else "paint"
-        command = EditCommand(self, self._edits, f"{verb} ({self.tool})")
+        # The undo stack's text, shown in the Undo / Redo tooltips ("Undo paint (brush)").
+        tools = {"brush": self.tr("brush"), "eraser": self.tr("eraser"),
+                 "rectangle": self.tr("rectangle"), "lasso": self.tr("lasso")}  # fmt: skip
+        text = self.tr("{verb} ({tool})").format(
+            verb=self.tr("erase") if self._erasing else self.tr("paint"), tool=tools[self.tool]
+        )
+        command = EditCommand(self, self._edits, text)
         if command.edits:
             self.undo_stack.push(command)
         self._points, self._edits = [], []
@@ -527,7 +546,7 @@ class PainterWindow(QMainWindow):
         self.overlay_color = QColor(*OVERLAY_RGBA[:3])
         self._shortcuts_through = _ShortcutsThrough(self)
         self._build_toolbars()
-        self.status = QLabel("Open a picture (Ctrl+O) or drop one here")
+        self.status = QLabel(self.tr("Open a picture (Ctrl+O) or drop one here"))
         self.statusBar().addWidget(self.status, 1)
         self._show_empty()
         self.setAcceptDrops(True)
@@ -568,41 +587,49 @@ class PainterWindow(QMainWindow):
 
     def _build_toolbars(self) -> None:
         sp = QStyle.StandardPixmap
-        files = self._toolbar("File")
+        files = self._toolbar(self.tr("File"))
         open_action = self._action(
-            "Open...", QKeySequence.StandardKey.Open, self.choose_file,
-            self._standard(sp.SP_DialogOpenButton), "Open a picture",
+            self.tr("Open..."), QKeySequence.StandardKey.Open, self.choose_file,
+            self._standard(sp.SP_DialogOpenButton), self.tr("Open a picture"),
         )  # fmt: skip
         self.save_action = self._action(
-            "Save", QKeySequence.StandardKey.Save, self.save,
-            self._standard(sp.SP_DialogSaveButton), "Save the greened picture (input folder)",
+            self.tr("Save"), QKeySequence.StandardKey.Save, self.save,
+            self._standard(sp.SP_DialogSaveButton),
+            self.tr("Save the greened picture (input folder)"),
         )  # fmt: skip
         self.save_as_action = self._action(
-            "Save As...", "Ctrl+Alt+S", self.save_as,
-            self._standard(sp.SP_DriveHDIcon), "Save the greened picture under another name",
+            self.tr("Save As..."), "Ctrl+Alt+S", self.save_as,
+            self._standard(sp.SP_DriveHDIcon),
+            self.tr("Save the greened picture under another name"),
         )  # fmt: skip
         self.save_decensor_action = self._action(
-            "Save and decensor", "Ctrl+Shift+S", self.save_and_decensor,
-            self._standard(sp.SP_MediaPlay), "Save, then restore this picture now",
+            self.tr("Save and decensor"), "Ctrl+Shift+S", self.save_and_decensor,
+            self._standard(sp.SP_MediaPlay), self.tr("Save, then restore this picture now"),
         )  # fmt: skip
         for action in (open_action, self.save_action, self.save_as_action,
                        self.save_decensor_action):  # fmt: skip
             files.addAction(action)
 
-        edit = self._toolbar("Edit")
+        edit = self._toolbar(self.tr("Edit"))
         # The tools as a palette on the left, as in painting programs; the rest on top.
-        tools = self._toolbar("Tools", Qt.ToolBarArea.LeftToolBarArea)
+        tools = self._toolbar(self.tr("Tools"), Qt.ToolBarArea.LeftToolBarArea)
         self.tool_actions: dict[Tool, QAction] = {}
         group = QActionGroup(self)
         tips = {
-            "brush": "Brush: paint green (Shift+drag erases)",
-            "eraser": "Eraser: erase back to the picture",
-            "rectangle": "Rectangle: drag a box",
-            "lasso": "Lasso: draw around an area to fill it",
+            "brush": self.tr("Brush: paint green (Shift+drag erases)"),
+            "eraser": self.tr("Eraser: erase back to the picture"),
+            "rectangle": self.tr("Rectangle: drag a box"),
+            "lasso": self.tr("Lasso: draw around an area to fill it"),
+        }
+        names = {
+            "brush": self.tr("Brush"),
+            "eraser": self.tr("Eraser"),
+            "rectangle": self.tr("Rectangle"),
+            "lasso": self.tr("Lasso"),
         }
         for key, tool in zip(TOOL_KEYS, TOOLS, strict=True):
             action = self._action(
-                tool.capitalize(), key, partial(self.set_tool, tool), self._drawn(tool),
+                names[tool], key, partial(self.set_tool, tool), self._drawn(tool),
                 tips[tool],
             )  # fmt: skip
             action.setCheckable(True)
@@ -611,31 +638,36 @@ class PainterWindow(QMainWindow):
             self.tool_actions[tool] = action
         self.tool_actions["brush"].setChecked(True)
         tools.addSeparator()
-        tools.addWidget(QLabel("Size"))
+        tools.addWidget(QLabel(self.tr("Size")))
         self.size_box = QSpinBox()
         self.size_box.setRange(1, 500)
         self.size_box.setValue(24)
-        self.size_box.setSuffix(" px")
-        self.size_box.setToolTip("Brush and eraser diameter in picture pixels ([ and ] change it)")
+        self.size_box.setSuffix(self.tr(" px"))
+        self.size_box.setToolTip(
+            self.tr("Brush and eraser diameter in picture pixels ([ and ] change it)")
+        )
         self.size_box.valueChanged.connect(self._size_changed)
         # Letter shortcuts work while the box has focus (it would take them as typing).
         self.size_box.installEventFilter(self._shortcuts_through)
         tools.addWidget(self.size_box)
-        for text, key, step in (("Smaller", "[", -4), ("Larger", "]", 4)):
+        sizes = (
+            ("smaller", self.tr("Smaller"), self.tr("Smaller brush"), "[", -4),
+            ("larger", self.tr("Larger"), self.tr("Larger brush"), "]", 4),
+        )
+        for icon, text, tip, key, step in sizes:
             tools.addAction(
                 self._action(
-                    text, key, partial(self.size_box.stepBy, step), self._drawn(text.lower()),
-                    f"{text} brush",
+                    text, key, partial(self.size_box.stepBy, step), self._drawn(icon), tip,
                 )
             )  # fmt: skip
         # Own actions with fixed texts: Qt's undo actions rename themselves ("Undo paint
         # (brush)"), which makes the toolbar's buttons change width.
         self.undo_action = self._action(
-            "Undo", QKeySequence.StandardKey.Undo, self.undo_stack.undo,
+            self.tr("Undo"), QKeySequence.StandardKey.Undo, self.undo_stack.undo,
             self._standard(sp.SP_ArrowBack),
         )  # fmt: skip
         self.redo_action = self._action(
-            "Redo", QKeySequence.StandardKey.Redo, self.undo_stack.redo,
+            self.tr("Redo"), QKeySequence.StandardKey.Redo, self.undo_stack.redo,
             self._standard(sp.SP_ArrowForward),
         )  # fmt: skip
         self.undo_action.setEnabled(False)
@@ -643,47 +675,53 @@ class PainterWindow(QMainWindow):
         self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
         self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
         self.undo_stack.undoTextChanged.connect(
-            lambda text: self.undo_action.setToolTip(f"Undo {text}".strip())
+            lambda text: self.undo_action.setToolTip(
+                self.tr("Undo {what}").format(what=text).strip()
+            )
         )
         self.undo_stack.redoTextChanged.connect(
-            lambda text: self.redo_action.setToolTip(f"Redo {text}".strip())
+            lambda text: self.redo_action.setToolTip(
+                self.tr("Redo {what}").format(what=text).strip()
+            )
         )
         edit.addAction(self.undo_action)
         edit.addAction(self.redo_action)
         edit.addSeparator()
         edit.addAction(
             self._action(
-                "Detect mosaic", "Ctrl+M", self.detect_mosaic, self._drawn("detect"),
-                "Find mosaics and add them to the mask (check the result)",
+                self.tr("Detect mosaic"), "Ctrl+M", self.detect_mosaic, self._drawn("detect"),
+                self.tr("Find mosaics and add them to the mask (check the result)"),
             )
         )  # fmt: skip
 
         self.addToolBarBreak()
-        view = self._toolbar("View")
-        view.addAction(self._action("Zoom in", QKeySequence.StandardKey.ZoomIn, self._zoom_in,
-                                    self._drawn("zoom in")))  # fmt: skip
-        view.addAction(self._action("Zoom out", QKeySequence.StandardKey.ZoomOut, self._zoom_out,
-                                    self._drawn("zoom out")))  # fmt: skip
-        view.addAction(self._action("Fit", "Ctrl+0", self._fit, self._drawn("fit"),
-                                    "Fit the picture to the window"))  # fmt: skip
+        view = self._toolbar(self.tr("View"))
+        view.addAction(self._action(self.tr("Zoom in"), QKeySequence.StandardKey.ZoomIn,
+                                    self._zoom_in, self._drawn("zoom in")))  # fmt: skip
+        view.addAction(self._action(self.tr("Zoom out"), QKeySequence.StandardKey.ZoomOut,
+                                    self._zoom_out, self._drawn("zoom out")))  # fmt: skip
+        view.addAction(self._action(self.tr("Fit"), "Ctrl+0", self._fit, self._drawn("fit"),
+                                    self.tr("Fit the picture to the window")))  # fmt: skip
         self.zoom_label = QLabel()
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.zoom_label.setToolTip("Zoom: screen pixels per picture pixel")
+        self.zoom_label.setToolTip(self.tr("Zoom: screen pixels per picture pixel"))
         self.zoom_label.setMinimumWidth(self.zoom_label.fontMetrics().horizontalAdvance("88888%"))
         view.addWidget(self.zoom_label)
         view.addSeparator()
         self.overlay_button = QToolButton()
-        self.overlay_button.setText("Overlay colour")
+        self.overlay_button.setText(self.tr("Overlay colour"))
         self.overlay_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
-        self.overlay_button.setToolTip("Colour the mask is shown in (the saved mask stays green)")
+        self.overlay_button.setToolTip(
+            self.tr("Colour the mask is shown in (the saved mask stays green)")
+        )
         self.overlay_button.clicked.connect(self.choose_overlay_color)
         view.addWidget(self.overlay_button)
-        view.addWidget(QLabel(" Opacity "))
+        view.addWidget(QLabel(self.tr(" Opacity ")))
         self.opacity_box = QSpinBox()
         self.opacity_box.setRange(10, 100)
         self.opacity_box.setSuffix(" %")
         self.opacity_box.setValue(round(OVERLAY_RGBA[3] * 100 / 255))
-        self.opacity_box.setToolTip("Opacity of the mask on screen")
+        self.opacity_box.setToolTip(self.tr("Opacity of the mask on screen"))
         self.opacity_box.valueChanged.connect(lambda _: self._apply_overlay())
         self.opacity_box.installEventFilter(self._shortcuts_through)
         view.addWidget(self.opacity_box)
@@ -699,7 +737,7 @@ class PainterWindow(QMainWindow):
         """Painting not saved yet."""
         return self.document is not None and not self.undo_stack.isClean()
 
-    def confirm_discard(self, doing: str = "continuing") -> bool:
+    def confirm_discard(self, doing: str | None = None) -> bool:
         """Ask what to do with unsaved painting before ``doing``: save (True if it was
         saved), discard (True) or cancel (False). True at once when nothing is unsaved."""
         if not self.modified:
@@ -707,8 +745,10 @@ class PainterWindow(QMainWindow):
         name = self.document.source.name if self.document and self.document.source else "mask"
         answer = ask(
             self,
-            "Unsaved painting",
-            f"The mask of {name} has changes that are not saved. Save them before {doing}?",
+            self.tr("Unsaved painting"),
+            self.tr(
+                "The mask of {name} has changes that are not saved. Save them before {doing}?"
+            ).format(name=name, doing=doing or self.tr("continuing")),
             QMessageBox.StandardButton.Save
             | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel,
@@ -725,17 +765,17 @@ class PainterWindow(QMainWindow):
         self.target = None
         self.mosaic_detected = False
         self.undo_stack.clear()
-        hint = QLabel("Open a picture (Ctrl+O) or drop one here")
+        hint = QLabel(self.tr("Open a picture (Ctrl+O) or drop one here"))
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setCentralWidget(hint)
-        self.setWindowTitle("Paint the censor mask")
+        self.setWindowTitle(self.tr("Paint the censor mask"))
         self._update_zoom()
 
     def open_file(self, path: Path) -> bool:
         """Open ``path``; a greened file from the input folder is paired with its original.
         Unsaved painting is asked about first."""
         path = Path(path)
-        if not self.confirm_discard(f"opening {path.name}"):
+        if not self.confirm_discard(self.tr("opening {name}").format(name=path.name)):
             return False
         input_dir, original_dir, _ = self.folders()
         original: Path | None = None
@@ -746,7 +786,7 @@ class PainterWindow(QMainWindow):
         try:
             document = MaskDocument.open(path, original)
         except (PictureError, ValueError) as error:
-            QMessageBox.warning(self, "Cannot open", str(error))
+            QMessageBox.warning(self, self.tr("Cannot open"), str(error))
             return False
         self.document = document
         self.target = None
@@ -760,20 +800,23 @@ class PainterWindow(QMainWindow):
         self.setCentralWidget(ScrolledView(self.canvas))
         self.canvas.fit()
         self.canvas.setFocus()
-        self.setWindowTitle(f"Paint the censor mask - {path.name}[*]")
+        self.setWindowTitle(self.tr("Paint the censor mask - {name}[*]").format(name=path.name))
         self.setWindowModified(False)
         self._update_status()
         if document.unknown.any():
             self.status.setText(
-                self.status.text() + " - no clean original found: existing green stays"
+                self.status.text() + self.tr(" - no clean original found: existing green stays")
             )
         return True
 
     def choose_file(self) -> None:
-        if not self.confirm_discard("opening another picture"):
+        if not self.confirm_discard(self.tr("opening another picture")):
             return
         name, _ = QFileDialog.getOpenFileName(
-            self, "Open a picture", "", f"Pictures ({PICTURE_PATTERNS})"
+            self,
+            self.tr("Open a picture"),
+            "",
+            self.tr("Pictures ({patterns})").format(patterns=PICTURE_PATTERNS),
         )
         if name:
             self.undo_stack.setClean()  # already asked: do not ask again in open_file
@@ -798,15 +841,19 @@ class PainterWindow(QMainWindow):
         finally:
             QApplication.restoreOverrideCursor()
         if not regions:
-            self.status.setText("no mosaic found: paint the censored area by hand")
+            self.status.setText(self.tr("no mosaic found: paint the censored area by hand"))
             return 0
         found = detection_mask(regions, self.document.mask.shape)
         edit = self.document.set_mask(self.document.mask | found)
-        self.undo_stack.push(EditCommand(self.canvas, [edit], "detect mosaic"))
+        self.undo_stack.push(EditCommand(self.canvas, [edit], self.tr("detect mosaic")))
         self.canvas.refresh()
         self.mosaic_detected = True
         blocks = ", ".join(f"{r.grid.block} px" for r in regions)
-        self.status.setText(f"found {len(regions)} mosaic region(s), blocks {blocks}: check them")
+        self.status.setText(
+            self.tr("found {count} mosaic region(s), blocks {blocks}: check them").format(
+                count=len(regions), blocks=blocks
+            )
+        )
         return len(regions)
 
     # --- view ------------------------------------------------------------------------------
@@ -854,7 +901,7 @@ class PainterWindow(QMainWindow):
         self._apply_overlay()
 
     def choose_overlay_color(self) -> None:
-        colour = QColorDialog.getColor(self.overlay_color, self, "Overlay colour")
+        colour = QColorDialog.getColor(self.overlay_color, self, self.tr("Overlay colour"))
         if colour.isValid():
             self.set_overlay_color(colour)
 
@@ -863,8 +910,10 @@ class PainterWindow(QMainWindow):
             return
         share = self.document.masked_count * 100 / (self.document.width * self.document.height)
         self.status.setText(
-            f"{self.document.width}x{self.document.height} - {share:.1f}% masked - "
-            "left: paint, Shift+left: erase, right drag or space+drag: pan, wheel: zoom"
+            self.tr(
+                "{width}x{height} - {share}% masked - left: paint, Shift+left: erase, "
+                "right drag or space+drag: pan, wheel: zoom"
+            ).format(width=self.document.width, height=self.document.height, share=f"{share:.1f}")
         )
 
     # --- saving ----------------------------------------------------------------------------
@@ -906,19 +955,20 @@ class PainterWindow(QMainWindow):
                 answer = self._confirm_replace_other(conflict.paths)
                 replace_existing = True
             except (PictureError, ValueError, OSError) as error:
-                QMessageBox.warning(self, "Cannot save", str(error))
+                QMessageBox.warning(self, self.tr("Cannot save"), str(error))
                 return []
             if answer == SAVE_AS:
                 return self.save_as(censor)
             if answer != QMessageBox.StandardButton.Yes:
-                self.status.setText("not saved: the existing files were kept")
+                self.status.setText(self.tr("not saved: the existing files were kept"))
                 return []
         self.target = written[0]
         self.undo_stack.setClean()
         self.setWindowModified(False)
-        stale = " - earlier results of it are out of date (Save and decensor redoes them)"
+        stale = self.tr(" - earlier results of it are out of date (Save and decensor redoes them)")
         self.status.setText(
-            "saved " + ", ".join(str(p) for p in written) + (stale if existed else "")
+            self.tr("saved {files}").format(files=", ".join(str(p) for p in written))
+            + (stale if existed else "")
         )
         self.mask_saved.emit(written[0].name)
         return written
@@ -931,10 +981,13 @@ class PainterWindow(QMainWindow):
         stem = self.document.source.stem if self.document.source else "painted"
         suggested = self.target or input_dir / f"{stem}.png"
         name, _ = QFileDialog.getSaveFileName(
-            self, "Save the greened picture as", str(suggested), "PNG pictures (*.png)"
+            self,
+            self.tr("Save the greened picture as"),
+            str(suggested),
+            self.tr("PNG pictures (*.png)"),
         )
         if not name:
-            self.status.setText("not saved")
+            self.status.setText(self.tr("not saved"))
             return []
         return self.save(censor, Path(name).with_suffix(".png"))
 
@@ -942,13 +995,17 @@ class PainterWindow(QMainWindow):
         lost = (
             ""
             if self.document is not None and self.document.original_source is not None
-            else " What is under the newly painted areas is replaced by green in that file."
+            else self.tr(
+                " What is under the newly painted areas is replaced by green in that file."
+            )
         )
         return ask(
             self,
-            "Replace the opened file?",
-            f"Save the repainted mask over {path}?{lost} Its original without green is not "
-            "changed.",
+            self.tr("Replace the opened file?"),
+            self.tr(
+                "Save the repainted mask over {path}?{lost} Its original without green is not "
+                "changed."
+            ).format(path=path, lost=lost),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.Yes,
             SAVE_AS,
@@ -959,16 +1016,23 @@ class PainterWindow(QMainWindow):
         for path in paths:
             try:
                 masked = MaskDocument.open(path).masked_count
-                lines.append(f"{path} (a mask of {masked:,} px)" if masked else str(path))
+                lines.append(
+                    self.tr("{path} (a mask of {masked} px)").format(
+                        path=path, masked=f"{masked:,}"
+                    )
+                    if masked
+                    else str(path)
+                )
             except (PictureError, ValueError):
                 lines.append(str(path))
         ours = self.document.masked_count if self.document is not None else 0
         return ask(
             self,
-            "Replace existing files?",
-            "These files exist and are another picture's or an earlier save's:\n"
-            + "\n".join(lines)
-            + f"\n\nReplace them with this picture (a mask of {ours:,} px)?",
+            self.tr("Replace existing files?"),
+            self.tr(
+                "These files exist and are another picture's or an earlier save's:\n{files}"
+                "\n\nReplace them with this picture (a mask of {ours} px)?"
+            ).format(files="\n".join(lines), ours=f"{ours:,}"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
             SAVE_AS,
@@ -1000,11 +1064,13 @@ class PainterWindow(QMainWindow):
         if censor != window_censor:
             answer = ask(
                 self,
-                "Restore as a mosaic?",
-                "This mask marks a mosaic (found by Detect mosaic, or the picture has an "
-                "original without green), but the window is set to Bar. Restore it as a "
-                "mosaic (the original is kept in the originals folder)? No restores it as "
-                "a bar, inventing what is under it.",
+                self.tr("Restore as a mosaic?"),
+                self.tr(
+                    "This mask marks a mosaic (found by Detect mosaic, or the picture has an "
+                    "original without green), but the window is set to Bar. Restore it as a "
+                    "mosaic (the original is kept in the originals folder)? No restores it as "
+                    "a bar, inventing what is under it."
+                ),
                 QMessageBox.StandardButton.Yes
                 | QMessageBox.StandardButton.No
                 | QMessageBox.StandardButton.Cancel,
@@ -1025,9 +1091,11 @@ class PainterWindow(QMainWindow):
         else:
             QMessageBox.information(
                 self,
-                "Switch to mosaic",
-                f"Saved {name} and its original. Set the window's censor type to Mosaic "
-                "and press Decensor to restore it.",
+                self.tr("Switch to mosaic"),
+                self.tr(
+                    "Saved {name} and its original. Set the window's censor type to Mosaic "
+                    "and press Decensor to restore it."
+                ).format(name=name),
             )
 
     # --- drops and closing -----------------------------------------------------------------
@@ -1042,7 +1110,7 @@ class PainterWindow(QMainWindow):
             self.open_file(Path(urls[0].toLocalFile()))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.confirm_discard("closing the painter"):
+        if not self.confirm_discard(self.tr("closing the painter")):
             event.ignore()
             return
         if self.modified:  # discarded: do not show it again next time
@@ -1053,7 +1121,7 @@ class PainterWindow(QMainWindow):
         """The main window (the parent) is closing: ask about unsaved painting first; a
         cancel keeps both windows open."""
         if watched is self.parent() and event.type() == QEvent.Type.Close and self.modified:
-            if not self.confirm_discard("quitting"):
+            if not self.confirm_discard(self.tr("quitting")):
                 event.ignore()
                 return True
             self.undo_stack.setClean()  # discarded or saved: do not ask again

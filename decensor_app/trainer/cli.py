@@ -142,6 +142,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fit.add_argument("--phase", choices=("auto", "edge", "inpaint", "joint"))
     fit.add_argument(
+        "--estimated-grids", type=float, metavar="SHARE",
+        help="mosaics: this share (0-1) of patches gets the grid the app estimates from the "
+        "mosaic, errors included, instead of the true one (default 0)",
+    )  # fmt: skip
+    fit.add_argument(
         "--ema-decay", type=float,
         help="keep a moving average of the generator's weights with this decay (e.g. 0.999) "
         "and export it instead of the last weights; may be switched on when resuming",
@@ -215,6 +220,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=None,
         help="folder to write config.json, log.jsonl and resume-point.npz into (default: RUN)",
     )  # fmt: skip
+    snapshot.add_argument(
+        "--omit", action="append", default=[], metavar="GROUP",
+        help="leave this checkpoint group out (repeatable), e.g. g_optimizer: the resumed run "
+        "starts it fresh; halves a resume point of a reconstruction-only run",
+    )  # fmt: skip
 
     describe = commands.add_parser("describe", help="parameter counts of a network")
     describe.add_argument("--arch", choices=architectures.names(), required=True)
@@ -257,6 +267,9 @@ def _fit(args: argparse.Namespace) -> int:
     values["data"], values["out"] = str(args.data), str(args.out)
     values["init_from"] = str(args.init_from) if args.init_from else None
     config = FitConfig(**values)
+    if not 0.0 <= config.estimated_grids <= 1.0:
+        _log("decensor-train: error: --estimated-grids must be a share from 0 to 1")
+        return 2
     if not 0.0 <= config.ema_decay < 1.0:
         _log("decensor-train: error: --ema-decay must be at least 0 and below 1")
         return 2
@@ -356,7 +369,11 @@ def _describe(args: argparse.Namespace) -> int:
 def _snapshot(args: argparse.Namespace) -> int:
     from decensor_app.trainer.run import RunDir
 
-    point = RunDir(args.run).snapshot(args.out or args.run)
+    try:
+        point = RunDir(args.run).snapshot(args.out or args.run, args.omit)
+    except ValueError as error:
+        _log(f"decensor-train: error: {error}")
+        return 2
     _log(f"wrote {point} ({point.stat().st_size / 2**20:.1f} MiB): `fit --out {point.parent}` "
          "resumes from it")  # fmt: skip
     return 0

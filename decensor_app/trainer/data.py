@@ -25,6 +25,7 @@ from PIL import Image
 from decensor_app import architectures
 from decensor_app.edges import canny_edges
 from decensor_app.engines.base import EngineInput
+from decensor_app.pipeline.grids import estimated_patch_grid
 from decensor_app.trainer.dataset import TRAINER_PILLOW_FORMATS, load_manifest, split_files
 from decensor_app.trainer.run import FitConfig, network_config
 from decensor_app.trainer.synthesis import (
@@ -115,6 +116,10 @@ class BatchSource:
         wild_mosaics: also mosaics as found in the wild (:func:`sample_censor`'s ``wild``).
         balance_sources: draw a source uniformly, then a patch of it (module docstring), instead
             of a patch uniformly; off, batches are those of earlier versions.
+        estimated_grids: share (0-1) of mosaic patches whose network input gets the grid the
+            app's resolver estimates from the mosaic (as the pipeline hands it to the engine:
+            sometimes wrong on JPEG-damaged or centre-pixel mosaics, sometimes none) instead of
+            the true one, so the network learns to live with the estimate's errors.
     """
 
     def __init__(
@@ -132,11 +137,13 @@ class BatchSource:
         augment: bool = True,
         wild_mosaics: bool = False,
         balance_sources: bool = False,
+        estimated_grids: float = 0.0,
     ) -> None:
         self.files = split_files(data, split)
         if not self.files:
             raise ValueError(f"the {split} split of {data} has no patches")
         self.balance_sources = balance_sources
+        self.estimated_grids = estimated_grids
         #: Source name -> indices into ``files`` of its patches, sources sorted by name.
         self.by_source = patches_by_source(data, self.files)
         self._groups = [np.array(group, np.intp) for group in self.by_source.values()]
@@ -160,6 +167,7 @@ class BatchSource:
             (config.block_min, config.block_max), config.seed,
             architecture=config.arch, config=network_config(config),
             wild_mosaics=config.wild_mosaics, balance_sources=config.balance_sources,
+            estimated_grids=config.estimated_grids,
         )  # fmt: skip
         how = "a source, then a patch of it" if source.balance_sources else "patches uniformly"
         log(f"training batches draw {how} from {len(source.files)} patches of "
@@ -202,18 +210,31 @@ class BatchSource:
             rgb = rgb[:, ::-1]
         return np.ascontiguousarray(rgb)
 
-    def sample(self, rng: np.random.Generator, path: Path) -> Sample:
-        """One patch of ``path``, masked and censored with ``rng``."""
+    def sample(
+        self, rng: np.random.Generator, path: Path, grid_rng: np.random.Generator | None = None
+    ) -> Sample:
+        """One patch of ``path``, masked and censored with ``rng``; ``grid_rng`` draws whether
+        it gets the estimated grid (``estimated_grids``), apart from ``rng`` so that the
+        patches, holes and mosaics of a stream do not depend on that setting."""
         truth = self._patch(rng, path)
         hole = sample_mask(rng, self.size, self.size, self.mask_kind, self.hole_ratio)
         censor = sample_censor(rng, self.censor, self.block_range, wild=self.wild_mosaics)
         censored, patch = engine_input(truth, hole, censor)
+        chooser = grid_rng or rng
+        if (
+            censor.style == "mosaic"
+            and self.estimated_grids
+            and chooser.random() < self.estimated_grids
+        ):
+            grid = estimated_patch_grid(censored, hole)
+            patch = EngineInput(patch.image, hole, patch.original, grid)
         return Sample(truth, censored, patch)
 
     def samples(self, step: int, batch_size: int) -> list[Sample]:
         """The patches of batch number ``step`` (a pure function of seed and step)."""
         rng = np.random.default_rng([self.seed, step])
-        return [self.sample(rng, path) for path in self.picks(rng, batch_size)]
+        grid_rng = np.random.default_rng([self.seed, step, 1])
+        return [self.sample(rng, path, grid_rng) for path in self.picks(rng, batch_size)]
 
     def batch(self, step: int, batch_size: int) -> Batch:
         """Batch number ``step``: :meth:`samples` through the architecture's encoder."""

@@ -48,6 +48,7 @@ from decensor_app.trainer.run import (
     ema_group,
     gan_checkpoint_groups,
     network_config,
+    numpy_dtype,
     warm_start,
 )
 
@@ -164,7 +165,7 @@ def start_like_the_chief(
     offset = 2
     for variable, size in zip(variables, sizes, strict=True):
         piece = state[offset : offset + size].reshape(tuple(variable.shape))
-        variable.assign(piece.astype(np.dtype(variable.dtype)))
+        variable.assign(piece.astype(numpy_dtype(variable)))
         offset += size
     return int(state[0])
 

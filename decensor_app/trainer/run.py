@@ -76,6 +76,8 @@ class FitConfig:
     # draw a source uniformly, then a patch of it, so small sources (painted art) are not
     # drowned by large ones (clip art); off: patches uniformly, as runs before it had
     balance_sources: bool = False
+    # share of mosaic patches trained with the grid the app estimates instead of the true one
+    estimated_grids: float = 0.0
     vgg19_weights: str | None = None
     phase: str = "auto"  # edgeconnect: edge, inpaint, joint, or auto (thirds of the steps)
     # manifest of an exported model whose generator weights a new run starts from (warm_start)
@@ -141,7 +143,7 @@ def warm_start(
 
     targets = groups[architectures.get(config.arch).checkpoint_group]
     for source, target in zip(network.weights, targets, strict=True):
-        target.assign(np.asarray(source).astype(np.dtype(target.dtype)))
+        target.assign(np.asarray(source).astype(numpy_dtype(target)))
     step = int(manifest.training.get("steps", 0))
     # The manifest may be overwritten by this run's own export: keep what it said.
     run.init_record.write_text(
@@ -176,6 +178,17 @@ def cpu_training_precision(flags: frozenset[str] | None = None) -> str:
     return (
         "mixed_bfloat16" if "amx_bf16" in (cpu_flags() if flags is None else flags) else "float32"
     )
+
+
+def numpy_dtype(variable: Any) -> np.dtype[Any]:
+    """The NumPy dtype of a Keras variable (dtype ``"float32"``) or a TensorFlow one (dtype
+    ``tf.float32``, as the weight average's are)."""
+    dtype = variable.dtype
+    return np.dtype(getattr(dtype, "as_numpy_dtype", dtype))
+
+
+#: Key of a resume point's list of the checkpoint groups ``snapshot --omit`` left out.
+OMITTED_GROUPS = "omitted_groups"
 
 
 def ema_group(group: str) -> str:
@@ -248,14 +261,19 @@ class RunDir:
             return found[-1]
         return self.resume_point if self.resume_point.is_file() else None
 
-    def snapshot(self, destination: Path) -> Path:
+    def snapshot(self, destination: Path, omit: Collection[str] = ()) -> Path:
         """Write what resuming this run needs, small enough to commit, into ``destination``:
         its config, loss log (and warm-start record) and its newest checkpoint as one
         compressed ``resume-point.npz``. ``fit --out destination`` then resumes from it on a
         machine that has none of this run's files. Returns the resume point's path.
 
+        ``omit`` names checkpoint groups left out to keep it small (an optimizer's moments
+        are two more copies of its network); the resume point records them, and a run resumed
+        from it starts those groups fresh (Adam with zero moments) instead of refusing it.
+
         Raises:
             FileNotFoundError: the run has no checkpoint yet.
+            ValueError: ``omit`` names a group the checkpoint does not hold.
         """
         checkpoint = self.latest_good_checkpoint()
         if checkpoint is None:
@@ -268,6 +286,16 @@ class RunDir:
         if checkpoint.resolve() != target.resume_point.resolve():
             with np.load(checkpoint) as archive:
                 arrays: dict[str, Any] = {key: archive[key] for key in archive.files}
+            stored = {key.split("/")[0] for key in arrays if "/" in key}
+            unknown = sorted(set(omit) - stored)
+            if unknown:
+                raise ValueError(
+                    f"{checkpoint} has no group {', '.join(unknown)} (its groups: "
+                    f"{', '.join(sorted(stored))})"
+                )
+            if omit:
+                arrays = {k: v for k, v in arrays.items() if k.split("/")[0] not in omit}
+                arrays[OMITTED_GROUPS] = np.array(sorted(omit))
             write_file_atomically(
                 target.resume_point, lambda stream: np.savez_compressed(stream, **arrays)
             )
@@ -310,9 +338,10 @@ class RunDir:
             ValueError: it holds other variables than ``groups`` (other settings).
         """
         archive = read_checkpoint(path)
+        omitted = {str(name) for name in archive.get(OMITTED_GROUPS, np.array([]))}
         for group, variables in groups.items():
             stored = sorted(k for k in archive if k.startswith(f"{group}/"))
-            if not stored and group in optional:
+            if not stored and (group in optional or group in omitted):
                 continue
             if len(stored) != len(variables):
                 raise ValueError(
@@ -322,7 +351,7 @@ class RunDir:
             for key, variable in zip(stored, variables, strict=True):
                 if getattr(variable, "path", "").endswith("/learning_rate"):
                     continue
-                variable.assign(archive[key].astype(np.dtype(variable.dtype)))
+                variable.assign(archive[key].astype(numpy_dtype(variable)))
         return int(archive["step"])
 
     def resume(
@@ -341,6 +370,10 @@ class RunDir:
         text = "".join(json.dumps(record) + "\n" for record in kept)
         write_atomically(self.log_path, text.encode("utf-8"))
         log(f"resumed {self.path} at step {start} from {checkpoint.name}")
+        with np.load(checkpoint) as archive:
+            if OMITTED_GROUPS in archive.files:
+                names = ", ".join(str(name) for name in archive[OMITTED_GROUPS])
+                log(f"{names} start fresh: the resume point was written without them")
         return start
 
     def latest_good_checkpoint(self, log: Callable[[str], None] = print) -> Path | None:
