@@ -8,16 +8,13 @@ outside, in [-1, 1] (also the base the correction is added to); 3 the hole (1 = 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from decensor_app.architectures.spec import ArchitectureSpec, ConfigField, NetworkConfig, to_uint8
+from decensor_app.architectures.spec import NetworkConfig, refiner_spec, to_uint8
 from decensor_app.engines.base import EngineInput
 from decensor_app.engines.classical import telea_fill
-
-if TYPE_CHECKING:  # pragma: no cover - types only
-    from decensor_app.trainer.run import FitConfig
 
 #: Default body width (no paper: the mosaic network's, which trains well on these CPUs).
 DEFAULT_WIDTH = 48
@@ -42,39 +39,16 @@ def decode(outputs: Any, patches: Sequence[EngineInput], config: NetworkConfig) 
     return list(to_uint8(outputs, -1.0, 1.0))
 
 
-def network_config(config: FitConfig) -> dict[str, Any]:
-    return {"width": config.width or DEFAULT_WIDTH, "blocks": DEFAULT_BLOCKS}
+#: Channels of the encoder's features (the module docstring lists them).
+INPUT_CHANNELS = 4
 
-
-def build_inference(config: NetworkConfig, size: int) -> Any:
-    from decensor_app.networks.fourier_bar import INPUT_CHANNELS, FourierBar
-
-    model = FourierBar(**config)
-    model([np.zeros((1, size, size, INPUT_CHANNELS), np.float32),
-           np.zeros((1, size, size, 3), np.float32)])  # fmt: skip
-    return model
-
-
-def parameter_counts(width: int) -> dict[str, int]:
-    from decensor_app.networks.layers import count_parameters
-
-    return {"generator": count_parameters(build_inference({"width": width}, 32))}
-
-
-SPEC = ArchitectureSpec(
+SPEC = refiner_spec(
     name="fourier-bar",
-    paper_width=DEFAULT_WIDTH,
-    width_help="body channels (default 48)",
     censor_types=("bar",),
-    network_config=network_config,
-    config_fields={
-        "width": ConfigField(int, 4, 512),
-        "blocks": ConfigField(int, 1, 64, optional=True),
-    },
-    build_inference=build_inference,
-    parameter_counts=parameter_counts,
+    network="decensor_app.networks.fourier_bar:FourierBar",
+    input_channels=INPUT_CHANNELS,
+    default_width=DEFAULT_WIDTH,
+    default_blocks=DEFAULT_BLOCKS,
     encode=encode,
     decode=decode,
-    checkpoint_group="generator",
-    trainers={"tensorflow": "decensor_app.trainer.fit_tf:ReconstructionTrainer"},
 )

@@ -19,23 +19,19 @@ The result is then made consistent with the mosaic by a seam-free back-projectio
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from decensor_app.architectures.spec import (
-    ArchitectureSpec,
-    ConfigField,
     NetworkConfig,
     consistent_with_mosaics,
+    refiner_spec,
     to_uint8,
 )
 from decensor_app.engines.base import EngineInput
 from decensor_app.engines.classical import block_means_fill
 from decensor_app.mosaic import MosaicGrid, back_project
-
-if TYPE_CHECKING:  # pragma: no cover - types only
-    from decensor_app.trainer.run import FitConfig
 
 #: Default body width (there is no paper: chosen by measurement).
 DEFAULT_WIDTH = 64
@@ -88,39 +84,16 @@ def decode(outputs: Any, patches: Sequence[EngineInput], config: NetworkConfig) 
     return consistent_with_mosaics(restored, patches, back_project)
 
 
-def network_config(config: FitConfig) -> dict[str, Any]:
-    return {"width": config.width or DEFAULT_WIDTH, "blocks": DEFAULT_BLOCKS}
+#: Channels of the encoder's features (the module docstring lists them).
+INPUT_CHANNELS = 10
 
-
-def build_inference(config: NetworkConfig, size: int) -> Any:
-    from decensor_app.networks.mosaic_sr import INPUT_CHANNELS, MosaicSR
-
-    model = MosaicSR(**config)
-    model([np.zeros((1, size, size, INPUT_CHANNELS), np.float32),
-           np.zeros((1, size, size, 3), np.float32)])  # fmt: skip
-    return model
-
-
-def parameter_counts(width: int) -> dict[str, int]:
-    from decensor_app.networks.layers import count_parameters
-
-    return {"generator": count_parameters(build_inference({"width": width}, 32))}
-
-
-SPEC = ArchitectureSpec(
+SPEC = refiner_spec(
     name="mosaic-sr",
-    paper_width=DEFAULT_WIDTH,
-    width_help="body channels (default 64)",
     censor_types=("mosaic",),
-    network_config=network_config,
-    config_fields={
-        "width": ConfigField(int, 4, 512),
-        "blocks": ConfigField(int, 1, 64, optional=True),
-    },
-    build_inference=build_inference,
-    parameter_counts=parameter_counts,
+    network="decensor_app.networks.mosaic_sr:MosaicSR",
+    input_channels=INPUT_CHANNELS,
+    default_width=DEFAULT_WIDTH,
+    default_blocks=DEFAULT_BLOCKS,
     encode=encode,
     decode=decode,
-    checkpoint_group="generator",
-    trainers={"tensorflow": "decensor_app.trainer.fit_tf:ReconstructionTrainer"},
 )

@@ -141,3 +141,56 @@ def consistent_with_mosaics(
         else project(output, patch.image, patch.original, patch.hole, patch.grid)
         for output, patch in zip(restored, patches, strict=True)
     ]
+
+
+def refiner_spec(
+    *,
+    name: str,
+    censor_types: tuple[CensorType, ...],
+    network: str,
+    input_channels: int,
+    default_width: int,
+    default_blocks: int,
+    encode: Encoder,
+    decode: Decoder,
+) -> ArchitectureSpec:
+    """The spec of a refining network: ``Network(width=..., blocks=...)`` called on ``[features
+    (N, H, W, input_channels), base (N, H, W, 3)]``, trained on the hole's reconstruction alone.
+
+    ``network`` is ``"module:Class"``, imported only when a network is built (the registry
+    imports no Keras). Its config is ``width`` (``--width``, default ``default_width``) and
+    ``blocks`` (``default_blocks``).
+    """
+
+    def network_config(config: FitConfig) -> dict[str, Any]:
+        return {"width": config.width or default_width, "blocks": default_blocks}
+
+    def build_inference(config: NetworkConfig, size: int) -> Any:
+        module, class_name = network.split(":")
+        model = getattr(importlib.import_module(module), class_name)(**config)
+        model([np.zeros((1, size, size, input_channels), np.float32),
+               np.zeros((1, size, size, 3), np.float32)])  # fmt: skip
+        return model
+
+    def parameter_counts(width: int) -> dict[str, int]:
+        from decensor_app.networks.layers import count_parameters
+
+        return {"generator": count_parameters(build_inference({"width": width}, 32))}
+
+    return ArchitectureSpec(
+        name=name,
+        paper_width=default_width,
+        width_help=f"body channels (default {default_width})",
+        censor_types=censor_types,
+        network_config=network_config,
+        config_fields={
+            "width": ConfigField(int, 4, 512),
+            "blocks": ConfigField(int, 1, 64, optional=True),
+        },
+        build_inference=build_inference,
+        parameter_counts=parameter_counts,
+        encode=encode,
+        decode=decode,
+        checkpoint_group="generator",
+        trainers={"tensorflow": "decensor_app.trainer.fit_tf:ReconstructionTrainer"},
+    )

@@ -18,9 +18,6 @@ from keras import ops
 
 from decensor_app.networks.mosaic_sr import FOLD, ResidualBlock, depth_to_space, space_to_depth
 
-#: Channels of the encoder's input (see :mod:`decensor_app.architectures.fourier_bar`).
-INPUT_CHANNELS = 4
-
 
 class SpectralTransform(keras.layers.Layer):
     """x + conv1x1(real(ifft2(relu(conv1x1([Re, Im] of fft2(relu(conv1x1(x)))))))).

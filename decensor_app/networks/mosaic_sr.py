@@ -16,8 +16,6 @@ from keras import ops
 
 #: Space-to-depth factor: the body runs at 1/FOLD of the patch's side.
 FOLD = 4
-#: Channels of the encoder's input (see the architecture module).
-INPUT_CHANNELS = 10
 
 
 class SqueezeExcitation(keras.layers.Layer):
