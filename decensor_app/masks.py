@@ -105,14 +105,53 @@ def green_mask(rgb: np.ndarray, include_fringe: bool = True, near_green: bool = 
     Returns:
         HxW bool, True = hole.
     """
+    return _censor_mask(rgb, _Measures(rgb), include_fringe, near_green)
+
+
+def green_mask_and_left(
+    rgb: np.ndarray, include_fringe: bool = True, near_green: bool = True
+) -> tuple[np.ndarray, GreenLeft | None]:
+    """:func:`green_mask` and :func:`green_left` of it, for the batch: the picture's 0-255
+    values and local mean distances from green are computed once for both."""
+    measures = _Measures(rgb)
+    mask = _censor_mask(rgb, measures, include_fringe, near_green)
+    return mask, _green_left(measures, mask)
+
+
+class _Measures:
+    """The picture in 0-255 units and each pixel's local mean distance from pure green
+    (:func:`_local_green_distance`), computed on first use and then kept."""
+
+    def __init__(self, rgb: np.ndarray) -> None:
+        self.rgb = rgb
+        self._values: np.ndarray | None = None
+        self._local: np.ndarray | None = None
+
+    @property
+    def values(self) -> np.ndarray:
+        if self._values is None:
+            self._values = _in_8bit_units(self.rgb)
+        return self._values
+
+    @property
+    def local(self) -> np.ndarray:
+        if self._local is None:
+            self._local = _local_green_distance(self.values)
+        return self._local
+
+
+def _censor_mask(
+    rgb: np.ndarray, measures: _Measures, include_fringe: bool, near_green: bool
+) -> np.ndarray:
+    """:func:`green_mask`, on ``measures`` of ``rgb``."""
     mask = exact_green(rgb)
     if not include_fringe:
         return mask
-    values = _in_8bit_units(rgb)
+    values = measures.values
     if mask.any():
         mask = _grow_fringe(values, mask)
     if near_green:
-        cores, near = _near_green(rgb, values)
+        cores, near = _near_green(rgb, measures.local)
         # Only where a core adds something: in a clean PNG the cores lie inside exact green
         # plus fringe, and its mask stays bit-identical to that.
         if (cores & ~mask).any():
@@ -209,13 +248,14 @@ def near_green_regions(rgb: np.ndarray, values: np.ndarray | None = None) -> np.
         rgb: HxWx3 RGB, uint8 or uint16.
         values: ``rgb`` in 0-255 units (float32), if already computed.
     """
-    return _near_green(rgb, _in_8bit_units(rgb) if values is None else values)[1]
+    values = _in_8bit_units(rgb) if values is None else values
+    return _near_green(rgb, _local_green_distance(values))[1]
 
 
-def _near_green(rgb: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _near_green(rgb: np.ndarray, local: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(cores, regions) of :func:`near_green_regions`, both HxW bool: the cores are where the
-    local mean is close enough to take a region, the regions reach out to their edges."""
-    local = _local_green_distance(values)
+    local mean (``local``, :func:`_local_green_distance`) is close enough to take a region,
+    the regions reach out to their edges."""
     labels, solid = _solid_regions(local <= NEAR_GREEN_DISTANCE, NEAR_MIN_AREA)
     exact = exact_green(rgb)
     taken = solid.copy()
@@ -275,11 +315,15 @@ def green_left(rgb: np.ndarray, mask: np.ndarray) -> GreenLeft | None:
     Looser than :func:`near_green_regions` on purpose: what lies between the two is too
     unsure to be restored or to be left green silently.
     """
-    values = _in_8bit_units(rgb)
-    local = _local_green_distance(values)
-    labels, solid = _solid_regions((local <= GREEN_LEFT_DISTANCE) & ~mask, NEAR_MIN_AREA)
+    return _green_left(_Measures(rgb), mask)
+
+
+def _green_left(measures: _Measures, mask: np.ndarray) -> GreenLeft | None:
+    """:func:`green_left`, on ``measures`` of the picture."""
+    labels, solid = _solid_regions((measures.local <= GREEN_LEFT_DISTANCE) & ~mask, NEAR_MIN_AREA)
     if not solid.any():
         return None
+    values = measures.values
     left = solid[labels]
     areas = np.bincount(labels[left], minlength=solid.size)
     largest = labels == int(np.argmax(areas))

@@ -12,7 +12,7 @@ import numpy as np
 
 from decensor_app.engines import CensorType
 from decensor_app.imaging import INPUT_FORMATS, Picture
-from decensor_app.masks import GreenLeft, exact_green, green_left, green_mask, near_green_count
+from decensor_app.masks import GreenLeft, exact_green, green_mask_and_left, near_green_count
 from decensor_app.pipeline.files import FileError, find_original, load
 from decensor_app.pipeline.grids import KnownGrid
 
@@ -90,8 +90,9 @@ class GreenPaint:
                         "degrees (check how each was exported or rotated)"
                     )
                 raise FileError(message)
-        hole = green_mask(picture.rgb, include_fringe=not self.strict, near_green=self.near_green)
-        left = green_left(picture.rgb, hole)
+        hole, left = green_mask_and_left(
+            picture.rgb, include_fringe=not self.strict, near_green=self.near_green
+        )
         del picture  # the base (or the input itself) is all that is needed from here
         if not hole.any():
             raise FileError(no_green_message(base.rgb, self.censor, self.near_green))
