@@ -56,7 +56,12 @@ def _window(qtbot, settings: QSettings, tmp_path: Path, **kwargs: object) -> Mai
 
 @pytest.fixture
 def window(qtbot, settings: QSettings, folders: Folders, tmp_path: Path) -> MainWindow:
-    main = _window(qtbot, settings, tmp_path)
+    # Its own empty default folders: what the checkout's decensor_output/ holds (after
+    # ./decensor.sh, say) must not reach the log the tests read.
+    base = tmp_path / "base"
+    for name in main_window_module.DEFAULT_FOLDERS.values():
+        (base / name).mkdir(parents=True)
+    main = _window(qtbot, settings, tmp_path, base_dir=base)
     main.folder_edits["input"].setText(str(folders.input))
     main.folder_edits["original"].setText(str(folders.original))
     main.folder_edits["output"].setText(str(folders.output))
