@@ -25,8 +25,10 @@ DEFAULT_OUTPUT_DIR = Path("decensor_output")
 #: top level, where the quick start's folders sit beside ``pyproject.toml``.
 APP_TOP_LEVEL = Path(__file__).resolve().parents[1]
 
-#: The sample picture the quick start restores (present in a checkout).
-SAMPLE_PICTURE = APP_TOP_LEVEL / DEFAULT_INPUT_DIR / "sample.png"
+#: The sample picture copied into a per-user input folder on first run: package data, so that
+#: an installed wheel has it too (a checkout's ``decensor_input/sample.png``, which the quick
+#: start restores, is the same file; tests/test_packaging.py checks that they are equal).
+SAMPLE_PICTURE = Path(__file__).resolve().parent / "resources" / "sample.png"
 
 #: Free space below which an output folder counts as full: a few results' worth (a 4000x3000
 #: PNG result is about 20 MiB).

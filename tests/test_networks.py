@@ -346,3 +346,28 @@ def test_a_spectral_transform_mixes_every_position_with_every_other() -> None:
     assert far_corner_change(convolutions, 8) == 0.0
     network = FourierBar(width=8, blocks=2)
     assert far_corner_change(network, 4, np.zeros((1, size, size, 3), np.float32)) > 1e-3
+
+
+def test_the_spectral_transform_is_fft2_through_pointwise_convolutions() -> None:
+    """The DFT-by-matrices inside SpectralTransform equals NumPy's FFT: the layer computes
+    x + expand(real(ifft2(frequency([Re, Im] of fft2(reduce(x)))))) on a non-square patch."""
+    from decensor_app.networks.fourier_bar import SpectralTransform
+
+    rng = np.random.default_rng(3)
+    layer = SpectralTransform(8)
+    x = rng.uniform(-1, 1, (2, 12, 20, 8)).astype(np.float32)
+    layer(x)
+    for weight in layer.weights:
+        weight.assign(rng.normal(0, 0.3, weight.shape).astype(np.float32))
+
+    def conv1x1(conv: keras.layers.Conv2D, planes: np.ndarray) -> np.ndarray:
+        kernel, bias = (np.asarray(w) for w in conv.weights)
+        out = planes @ kernel[0, 0] + bias
+        return np.maximum(out, 0) if conv.activation is keras.activations.relu else out
+
+    spectrum = np.fft.fft2(conv1x1(layer.reduce, x), axes=(1, 2))
+    mixed = conv1x1(layer.frequency, np.concatenate([spectrum.real, spectrum.imag], axis=-1))
+    hidden = mixed.shape[-1] // 2
+    back = np.fft.ifft2(mixed[..., :hidden] + 1j * mixed[..., hidden:], axes=(1, 2)).real
+    expected = x + conv1x1(layer.expand, back)
+    np.testing.assert_allclose(np.asarray(layer(x)), expected, atol=2e-4)

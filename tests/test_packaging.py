@@ -3,6 +3,7 @@ holds exactly the versions pinned in requirements.lock."""
 
 from __future__ import annotations
 
+import fnmatch
 import importlib.metadata
 import json
 import os
@@ -10,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from decensor_app.engines import MODELS_DIR_VARIABLE, default_models_dir
+from decensor_app.folders import SAMPLE_PICTURE
 
 REPO = Path(__file__).resolve().parents[1]
 LOCK = REPO / "requirements.lock"
@@ -175,15 +178,21 @@ def test_a_checkout_finds_its_top_level_models(monkeypatch: pytest.MonkeyPatch) 
     assert default_models_dir() == Path("/elsewhere")
 
 
-@pytest.mark.slow
-def test_an_installed_package_finds_the_models_it_ships(tmp_path: Path) -> None:
-    # Built from a copy: pip builds in the source tree and would leave build/ in the checkout.
-    source = tmp_path / "source"
+def _source_copy(folder: Path) -> Path:
+    """What a build needs of the checkout, copied into ``folder``/source: pip builds in the
+    source tree and would leave build/ in the checkout."""
+    source = folder / "source"
     source.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(REPO / name, source / name)
     for name in ("decensor_app", "models"):
         shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return source
+
+
+@pytest.mark.slow
+def test_an_installed_package_finds_the_models_it_ships(tmp_path: Path) -> None:
+    source = _source_copy(tmp_path)
     target = tmp_path / "installed"
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
@@ -216,3 +225,29 @@ def test_an_installed_package_finds_the_models_it_ships(tmp_path: Path) -> None:
     assert {path.stem for path in shipped} <= set(found["models"])
     for path in (REPO / "models").iterdir():  # manifests, weights and the model card
         assert (models_dir / path.name).read_bytes() == path.read_bytes()
+
+
+def test_the_sample_picture_is_package_data_equal_to_the_quick_starts() -> None:
+    """One sample: the package's copy (what a per-user data folder gets) is the checkout's
+    decensor_input/sample.png, and pyproject.toml ships it."""
+    assert SAMPLE_PICTURE.is_relative_to(REPO / "decensor_app")
+    assert SAMPLE_PICTURE.read_bytes() == (REPO / "decensor_input" / "sample.png").read_bytes()
+    setuptools = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
+    relative = SAMPLE_PICTURE.relative_to(REPO / "decensor_app").as_posix()
+    patterns = setuptools["package-data"]["decensor_app"]
+    assert any(fnmatch.fnmatch(relative, pattern) for pattern in patterns), relative
+
+
+@pytest.mark.slow
+def test_the_wheel_ships_the_sample_picture(tmp_path: Path) -> None:
+    source = _source_copy(tmp_path)
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+         "--wheel-dir", str(wheels), str(source)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    (wheel,) = wheels.glob("decensor_app-*.whl")
+    inside = SAMPLE_PICTURE.relative_to(REPO).as_posix()  # decensor_app/resources/sample.png
+    with zipfile.ZipFile(wheel) as archive:
+        assert archive.read(inside) == SAMPLE_PICTURE.read_bytes()

@@ -11,6 +11,7 @@ added to Telea's fill, so training starts at Telea.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import keras
@@ -19,11 +20,27 @@ from keras import ops
 from decensor_app.networks.mosaic_sr import FOLD, ResidualBlock, depth_to_space, space_to_depth
 
 
+def dft_matrices(n: Any) -> tuple[Any, Any]:
+    """cos and sin of the n-point DFT's angles, (n, n) float32 each (symmetric).
+
+    The discrete Fourier transform along an axis of length n is a product with ``C - iS``, its
+    inverse with ``(C + iS) / n``. ``n`` may be a traced size: the angles are reduced modulo n
+    before scaling, so they stay exact in float32 for any patch this network sees.
+    """
+    k = ops.arange(n, dtype="float32")
+    turns = ops.mod(ops.expand_dims(k, 1) * ops.expand_dims(k, 0), ops.cast(n, "float32"))
+    angle = turns * (2.0 * math.pi / ops.cast(n, "float32"))
+    return ops.cos(angle), ops.sin(angle)
+
+
 class SpectralTransform(keras.layers.Layer):
     """x + conv1x1(real(ifft2(relu(conv1x1([Re, Im] of fft2(relu(conv1x1(x)))))))).
 
-    The FFTs run in float32 whatever the precision policy (bf16 loses too much there). The
-    last 1x1 convolution starts at zero, so a new block is the identity.
+    The 2-D DFTs are written as products with cos/sin matrices over the two spatial axes (real
+    arithmetic only, so every runtime the app exports to can run them, ONNX included; at the
+    body's 1/4 resolution this costs little more than an FFT) and run in float32 whatever the
+    precision policy (bf16 loses too much there). The last 1x1 convolution starts at zero, so a
+    new block is the identity.
     """
 
     def __init__(self, channels: int, **kwargs: Any) -> None:
@@ -36,17 +53,29 @@ class SpectralTransform(keras.layers.Layer):
         self.expand = keras.layers.Conv2D(channels, 1, kernel_initializer="zeros")
 
     def call(self, x: Any) -> Any:
-        y = ops.cast(self.reduce(x), "float32")
-        planes = ops.transpose(y, (0, 3, 1, 2))  # the FFT runs over the last two axes
-        real, imag = ops.fft2((planes, ops.zeros_like(planes)))
-        spectrum = ops.concatenate(
-            [ops.transpose(real, (0, 2, 3, 1)), ops.transpose(imag, (0, 2, 3, 1))], axis=-1
-        )
-        mixed = ops.cast(self.frequency(spectrum), "float32")
-        real, imag = ops.split(ops.transpose(mixed, (0, 3, 1, 2)), 2, axis=1)
-        back, _ = ops.ifft2((real, imag))
-        spatial = ops.cast(ops.transpose(back, (0, 2, 3, 1)), x.dtype)
-        return x + self.expand(spatial)
+        y = ops.cast(self.reduce(x), "float32")  # (N, H, W, hidden)
+        height, width = ops.shape(y)[1], ops.shape(y)[2]
+        cos_h, sin_h = dft_matrices(height)
+        cos_w, sin_w = dft_matrices(width)
+
+        def along_h(matrix: Any, planes: Any) -> Any:
+            return ops.einsum("kh,nhwc->nkwc", matrix, planes)
+
+        def along_w(planes: Any, matrix: Any) -> Any:
+            return ops.einsum("nhwc,wl->nhlc", planes, matrix)
+
+        # fft2: (C_h - iS_h) y (C_w - iS_w)
+        a, b = along_h(cos_h, y), along_h(sin_h, y)
+        real = along_w(a, cos_w) - along_w(b, sin_w)
+        imag = -(along_w(a, sin_w) + along_w(b, cos_w))
+        mixed = ops.cast(self.frequency(ops.concatenate([real, imag], axis=-1)), "float32")
+        real, imag = ops.split(mixed, 2, axis=-1)
+        # real part of ifft2: (C_h + iS_h) (real + i imag) (C_w + iS_w) / (H W)
+        p = along_h(cos_h, real) - along_h(sin_h, imag)
+        q = along_h(cos_h, imag) + along_h(sin_h, real)
+        area = ops.cast(height * width, "float32")
+        spatial = (along_w(p, cos_w) - along_w(q, sin_w)) / area
+        return x + self.expand(ops.cast(spatial, x.dtype))
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "channels": self.channels}
