@@ -279,6 +279,17 @@ def hole_psnr(input_path: Path, output_path: Path, truth: Path) -> float:
 # --- the child processes: one picture, or one timed run -----------------------------------
 
 
+def process_age_s() -> float | None:
+    """Seconds since this process started (Linux ``/proc``), interpreter start-up and imports
+    included: what a user waits for the first picture. None elsewhere."""
+    try:
+        start_ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mib() -> float:
     """This process's peak resident set size so far, in MiB (ru_maxrss is KiB on Linux)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -336,6 +347,7 @@ def run_child(args: argparse.Namespace) -> int:
         output_dir=args.output_dir,
         censor=args.censor,
         model=args.model,
+        runtime=args.runtime,
         average_flips=args.average_flips,
         overwrite=True,
     )
@@ -347,18 +359,24 @@ def run_child(args: argparse.Namespace) -> int:
     if profiler is not None:
         profiler.disable()
     wall = time.perf_counter() - started
+    since_start = process_age_s()
     peak = peak_rss_mib()
     high_water = high_water_mib()
-    result = report.files[0]
     problems: list[str] = []
     hole_db = None
-    if result.status != "restored":
-        problems.append(f"status {result.status}: {result.error}")
-    else:
+    if len(report.files) != args.pictures:
+        problems.append(f"{len(report.files)} files in the report, {args.pictures} written")
+    for result in report.files:
+        if result.status != "restored":
+            problems.append(f"{result.input.name}: status {result.status}: {result.error}")
+            continue
         if result.regions != case.regions:
             problems.append(f"{result.regions} regions reported, {case.regions} painted")
         problems += check_output(result.input, result.outputs[0])
+    result = report.files[0]
+    if result.status == "restored":
         hole_db = hole_psnr(result.input, result.outputs[0], truth_path(args.input_dir, case))
+    later = [other.seconds for other in report.files[1:]]
     if profiler is not None:
         text = io.StringIO()
         stats = pstats.Stats(profiler, stream=text).sort_stats("cumulative")
@@ -368,7 +386,13 @@ def run_child(args: argparse.Namespace) -> int:
         "case": case.size,
         "status": result.status,
         "wall_s": wall,
+        "since_start_s": since_start,
         "file_s": result.seconds,
+        "pictures": len(report.files),
+        # Each further picture of the batch (the model is loaded by then), and the whole
+        # batch's time per picture.
+        "later_file_s_median": statistics.median(later) if later else None,
+        "per_picture_s": wall / max(len(report.files), 1),
         "regions": result.regions,
         "hole_psnr_db": hole_db if result.status == "restored" else None,
         "rss_before_mib": before,
@@ -395,8 +419,15 @@ def spawn(arguments: list[str]) -> Row:
 
 def make_child(args: argparse.Namespace) -> int:
     """Draw one case's picture into ``args.input_dir``; prints one JSON line on stdout."""
+    import shutil
+
     started = time.perf_counter()
     path = write_case(CASES[args.make], args.input_dir, args.censor, args.original_dir)
+    for copy in range(2, args.pictures + 1):  # the same picture again under other names
+        name = f"{path.stem}_{copy:03d}.png"
+        shutil.copyfile(path, path.with_name(name))
+        if args.censor == "mosaic":
+            shutil.copyfile(args.original_dir / path.name, args.original_dir / name)
     row = {
         "path": str(path),
         "bytes": path.stat().st_size,
@@ -425,6 +456,8 @@ def machine() -> Row:
 def summarise(case: Case, runs: list[Row]) -> Row:
     walls = [run["wall_s"] for run in runs]
     files = [run["file_s"] for run in runs]
+    starts = [run["since_start_s"] for run in runs if run.get("since_start_s") is not None]
+    per_picture = [run["per_picture_s"] for run in runs]
     before = max(run["rss_before_mib"] for run in runs)
     peak = max(run["rss_peak_mib"] for run in runs)
     problems = sorted({problem for run in runs for problem in run["problems"]})
@@ -439,6 +472,9 @@ def summarise(case: Case, runs: list[Row]) -> Row:
         "wall_s_median": statistics.median(walls),
         "file_s_min": min(files),
         "file_s_median": statistics.median(files),
+        "since_start_s_median": statistics.median(starts) if starts else None,
+        "pictures": runs[0]["pictures"],
+        "per_picture_s_median": statistics.median(per_picture),
         "rss_before_mib": before,
         "rss_peak_mib": peak,
         "pipeline_mib": peak - before,
@@ -460,7 +496,10 @@ def markdown_table(rows: list[Row]) -> str:
         "hole PSNR dB",
         "runs",
         "run_batch s (min / median)",
+        "from process start s (median)",
         "report s (min / median)",
+        "pictures",
+        "per picture s (median)",
         "RSS before MiB",
         "peak RSS MiB",
         "pipeline MiB",
@@ -478,7 +517,12 @@ def markdown_table(rows: list[Row]) -> str:
                     "-" if row["hole_psnr_db"] is None else f"{row['hole_psnr_db']:.2f}",
                     str(row["runs"]),
                     f"{row['wall_s_min']:.2f} / {row['wall_s_median']:.2f}",
+                    "-"
+                    if row["since_start_s_median"] is None
+                    else f"{row['since_start_s_median']:.2f}",
                     f"{row['file_s_min']:.2f} / {row['file_s_median']:.2f}",
+                    str(row["pictures"]),
+                    f"{row['per_picture_s_median']:.2f}",
                     f"{row['rss_before_mib']:.0f}",
                     f"{row['rss_peak_mib']:.0f}",
                     f"{row['pipeline_mib']:.0f}",
@@ -520,6 +564,18 @@ def build_parser() -> argparse.ArgumentParser:
         f"{CLASSICAL_ENGINES['mosaic']} for mosaic)",
     )
     parser.add_argument(
+        "--pictures",
+        type=int,
+        default=1,
+        help="copies of the case's picture in the folder (a batch of N files; default 1)",
+    )
+    parser.add_argument(
+        "--runtime",
+        choices=("auto", "onnx", "keras"),
+        default="auto",
+        help="how a learned model runs (decensor --runtime; default auto)",
+    )
+    parser.add_argument(
         "--average-flips",
         action="store_true",
         help="restore with the flip average (decensor --average-flips)",
@@ -550,8 +606,8 @@ def main(argv: list[str] | None = None) -> int:
         return make_child(args)
     if args.child is not None:
         return run_child(args)
-    if args.repeat < 1:
-        parser.error("--repeat must be at least 1")
+    if args.repeat < 1 or args.pictures < 1:
+        parser.error("--repeat and --pictures must be at least 1")
     model = args.model or CLASSICAL_ENGINES[args.censor]
     summaries: list[Row] = []
     all_runs: list[Row] = []
@@ -564,7 +620,7 @@ def main(argv: list[str] | None = None) -> int:
             original_dir.mkdir()
             folders = ["--input-dir", str(input_dir), "--original-dir", str(original_dir)]
             folders += ["--censor", args.censor]
-            made = spawn(["--make", str(size), *folders])
+            made = spawn(["--make", str(size), *folders, "--pictures", str(args.pictures)])
             print(
                 f"{case.name}: picture written ({made['bytes'] / 2**20:.1f} MiB PNG, "
                 f"{made['seconds']:.1f}s, not timed)",
@@ -572,6 +628,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             child = ["--child", str(size), *folders]
             child += ["--output-dir", str(output_dir), "--model", model]
+            child += ["--runtime", args.runtime, "--pictures", str(args.pictures)]
             child += ["--average-flips"] if args.average_flips else []
             runs: list[Row] = []
             for index in range(args.repeat):
@@ -603,6 +660,7 @@ def main(argv: list[str] | None = None) -> int:
             "benchmark": "bench_pipeline",
             "censor": args.censor,
             "model": model,
+            "runtime": args.runtime,
             "average_flips": args.average_flips,
             "repeat": args.repeat,
             "machine": {**machine(), **all_runs[0]["versions"]},
@@ -612,7 +670,10 @@ def main(argv: list[str] | None = None) -> int:
         }
         args.json.write_text(json.dumps(result, indent=2) + "\n")
     info = machine()
-    print(f"censor: {args.censor}; model: {model}; {info['cpus']} CPUs, {info['cpu']}")
+    print(
+        f"censor: {args.censor}; model: {model} (runtime {args.runtime}); {info['cpus']} CPUs, "
+        f"{info['cpu']}"
+    )
     print(table)
     return 0 if all(not row["problems"] for row in summaries) else 1
 

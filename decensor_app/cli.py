@@ -13,13 +13,15 @@ import json
 import signal
 import sys
 import time
+import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from decensor_app.engines import (
     CENSOR_TYPES,
     CLASSICAL_DEFAULTS,
+    RUNTIMES,
     CensorType,
     EngineError,
     broken_manifests,
@@ -29,6 +31,7 @@ from decensor_app.engines import (
 )
 from decensor_app.folders import DEFAULT_INPUT_DIR, DEFAULT_ORIGINAL_DIR, DEFAULT_OUTPUT_DIR
 from decensor_app.imaging import DEFAULT_MAX_PIXELS, PICTURE_EXTENSIONS
+from decensor_app.languages import LANGUAGES, load_translation
 from decensor_app.pipeline import (
     VARIATION_COUNTS,
     BatchOptions,
@@ -39,7 +42,51 @@ from decensor_app.pipeline import (
     run_batch,
 )
 
+if TYPE_CHECKING:  # QtCore is imported only when a translation is loaded
+    from PySide6.QtCore import QTranslator
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+#: The translation of the messages (None: English), loaded by :func:`use_language`.
+_translation: QTranslator | None = None
+
+
+def use_language(language: str) -> None:
+    """Show the messages in ``language`` (one of :data:`~decensor_app.languages.LANGUAGES`:
+    "system" follows the system's; one without translation shows English)."""
+    global _translation
+    _translation = load_translation(language if language in LANGUAGES else "system")
+
+
+def translate(context: str, source: str) -> str:
+    """``source`` in the language :func:`use_language` chose (itself in English, or where
+    the translation lacks it). Named as Qt's ``translate``: pyside6-lupdate collects the
+    texts of its calls into the .ts files (scripts/update_translations.sh)."""
+    if _translation is None:
+        return source
+    return _translation.translate(context, source) or source
+
+
+def _language_asked(argv: Sequence[str]) -> str:
+    """The ``--language`` of ``argv``, found before the parser is made (its help texts are
+    translated): "system" when none, or not one it takes (the parser then says so)."""
+    finder = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    finder.add_argument("--language", default="system")
+    try:
+        found, _ = finder.parse_known_args(list(argv))
+    except argparse.ArgumentError:
+        return "system"
+    return found.language if found.language in LANGUAGES else "system"
+
+
+def _columns(text: str) -> int:
+    """How many terminal columns ``text`` takes: East Asian wide letters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (str.ljust counts letters)."""
+    return text + " " * max(width - _columns(text), 0)
 
 
 @contextlib.contextmanager
@@ -67,104 +114,176 @@ def _tolerate_undecodable_names(stream: TextIO) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="decensor",
-        description=(
+        description=translate(
+            "Command",
             "Restore the green-painted (0,255,0) regions of the PNGs in the input folder and "
-            "write the results to the output folder. Inputs are never modified."
+            "write the results to the output folder. Inputs are never modified.",
         ),
+        add_help=False,  # added below, with its text translated
+    )
+    parser.add_argument(
+        "-h", "--help", action="help", help=translate("Command", "show this help and exit")
     )
     parser.add_argument(
         "--censor",
         choices=CENSOR_TYPES,
         default="bar",
-        help="bar: invent what is under the green; mosaic: restore from the original's mosaic "
-        "pixels (default: bar)",
+        help=translate(
+            "Command",
+            "bar: invent what is under the green; mosaic: restore from the original's mosaic "
+            "pixels (default: bar)",
+        ),
     )
     parser.add_argument(
         "--input",
         type=Path,
         default=DEFAULT_INPUT_DIR,
-        help=f"folder of green-painted PNGs (default: {DEFAULT_INPUT_DIR})",
+        help=translate("Command", "folder of green-painted PNGs (default: {folder})").format(
+            folder=DEFAULT_INPUT_DIR
+        ),
     )
     parser.add_argument(
         "--original",
         type=Path,
         default=DEFAULT_ORIGINAL_DIR,
-        help="mosaic mode: folder of the same pictures without green, same base name, "
-        f"{'/'.join(PICTURE_EXTENSIONS)} (default: {DEFAULT_ORIGINAL_DIR})",
+        help=translate(
+            "Command",
+            "mosaic mode: folder of the same pictures without green, same base name, "
+            "{extensions} (default: {folder})",
+        ).format(extensions="/".join(PICTURE_EXTENSIONS), folder=DEFAULT_ORIGINAL_DIR),
     )
     parser.add_argument(
         "--output",
         type=Path,
         default=DEFAULT_OUTPUT_DIR,
-        help=f"folder for results, created if missing (default: {DEFAULT_OUTPUT_DIR})",
+        help=translate(
+            "Command", "folder for results, created if missing (default: {folder})"
+        ).format(folder=DEFAULT_OUTPUT_DIR),
     )
     parser.add_argument(
         "--model",
         default=None,
-        help="engine to use, see --list-models (default: the installed model marked default "
-        "for the censor type, else "
-        + ", ".join(f"{name} for {censor}" for censor, name in CLASSICAL_DEFAULTS.items())
-        + ")",
+        help=translate(
+            "Command",
+            "engine to use, see --list-models (default: the installed model marked default "
+            "for the censor type, else {classical})",
+        ).format(
+            classical=", ".join(
+                translate("Command", "{name} for {censor}").format(name=name, censor=censor)
+                for censor, name in CLASSICAL_DEFAULTS.items()
+            )
+        ),
+    )
+    parser.add_argument(
+        "--runtime",
+        choices=RUNTIMES,
+        default="auto",
+        help=translate(
+            "Command",
+            "how a learned model runs: onnx (ONNX Runtime on the model's exported graph: "
+            "starts in a fraction of a second), keras (TensorFlow on its weights), or auto: onnx "
+            "when the model has a graph and ONNX Runtime is installed (default: auto)",
+        ),
     )
     parser.add_argument(
         "--models-dir",
         type=Path,
         default=None,
-        help="folder of installed models (default: the models/ folder shipped with the app)",
+        help=translate(
+            "Command",
+            "folder of installed models (default: the models/ folder shipped with the app)",
+        ),
     )
     parser.add_argument(
         "--variations",
         type=int,
         choices=VARIATION_COUNTS,
         default=1,
-        help="1, 2 or 4 results per picture (flipped inputs); several are named <base>_v<n>.png",
+        help=translate(
+            "Command",
+            "1, 2 or 4 results per picture (flipped inputs); several are named <base>_v<n>.png",
+        ),
     )
     parser.add_argument(
         "--average-flips",
         action="store_true",
-        help="restore each region in its 8 flips and rotations and average them: slightly "
-        "better (about +0.2 dB on held-out patches) at 8x the model's work; one variation only",
+        help=translate(
+            "Command",
+            "restore each region in its 8 flips and rotations and average them: slightly "
+            "better (about +0.2 dB on held-out patches) at 8x the model's work; one variation "
+            "only",
+        ),
     )
     parser.add_argument(
-        "--overwrite", action="store_true", help="replace existing outputs (default: skip them)"
+        "--overwrite",
+        action="store_true",
+        help=translate("Command", "replace existing outputs (default: skip them)"),
     )
     parser.add_argument(
         "--strict-green",
         action="store_true",
-        help="take only exact (0,255,0) pixels, not the anti-aliased fringe around them nor "
-        "regions that JPEG or colour management shifted off pure green",
+        help=translate(
+            "Command",
+            "take only exact (0,255,0) pixels, not the anti-aliased fringe around them nor "
+            "regions that JPEG or colour management shifted off pure green",
+        ),
     )
     parser.add_argument(
         "--no-near-green",
         dest="near_green",
         action="store_false",
-        help="leave alone green that is not exact (or its fringe): by default regions that "
-        "JPEG or colour management shifted off pure green are restored too, and a picture "
-        "with green left outside the mask fails; with this it is restored with a warning",
+        help=translate(
+            "Command",
+            "leave alone green that is not exact (or its fringe): by default regions that "
+            "JPEG or colour management shifted off pure green are restored too, and a picture "
+            "with green left outside the mask fails; with this it is restored with a warning",
+        ),
     )
     parser.add_argument(
         "--max-pixels",
         type=int,
         default=DEFAULT_MAX_PIXELS,
-        help=f"refuse larger pictures (decompression-bomb guard; default {DEFAULT_MAX_PIXELS:,};"
-        " 0 = no limit)",
+        help=translate(
+            "Command",
+            "refuse larger pictures (decompression-bomb guard; default {limit}; 0 = no limit)",
+        ).format(limit=f"{DEFAULT_MAX_PIXELS:,}"),
     )
     parser.add_argument(
         "--auto-mask",
         action="store_true",
-        help="mosaic mode without green paint: detect the mosaics and restore them (inputs may "
-        f"be {'/'.join(PICTURE_EXTENSIONS)}; each picture is its own original)",
+        help=translate(
+            "Command",
+            "mosaic mode without green paint: detect the mosaics and restore them (inputs may "
+            "be {extensions}; each picture is its own original)",
+        ).format(extensions="/".join(PICTURE_EXTENSIONS)),
     )
     parser.add_argument(
         "--detect-only",
         action="store_true",
-        help="with --auto-mask: write the pictures with the detected mosaics painted green to the "
-        f"output folder for review (ready for {DEFAULT_INPUT_DIR}/) and restore nothing",
+        help=translate(
+            "Command",
+            "with --auto-mask: write the pictures with the detected mosaics painted green to "
+            "the output folder for review (ready for {folder}/) and restore nothing",
+        ).format(folder=DEFAULT_INPUT_DIR),
     )
     parser.add_argument(
-        "--json", action="store_true", help="print one JSON report on stdout (progress on stderr)"
+        "--json",
+        action="store_true",
+        help=translate("Command", "print one JSON report on stdout (progress on stderr)"),
     )
-    parser.add_argument("--list-models", action="store_true", help="list installed models and exit")
+    parser.add_argument(
+        "--list-models",
+        action="store_true",
+        help=translate("Command", "list installed models and exit"),
+    )
+    parser.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default="system",
+        help=translate(
+            "Command", "the language of the messages, or the system's (default: system)"
+        ),
+    )
     return parser
 
 
@@ -188,9 +307,13 @@ class TerminalProgress:
         width = 24
         filled = int(width * event.files_done / max(event.file_count, 1))
         bar = "#" * filled + "-" * (width - filled)
-        line = f"[{bar}] {event.files_done}/{event.file_count} files"
+        line = f"[{bar}] " + translate("Command", "{done}/{count} files").format(
+            done=event.files_done, count=event.file_count
+        )
         if event.region_count and not finished:
-            line += f"  {event.file.name}: region {event.regions_done}/{event.region_count}"
+            line += "  " + translate("Command", "{name}: region {done}/{count}").format(
+                name=event.file.name, done=event.regions_done, count=event.region_count
+            )
         line += f"  {now - self._started:.0f}s"
         self._stream.write("\r\x1b[K" + line[:200])
         self._stream.flush()
@@ -232,7 +355,14 @@ def _print_models(as_json: bool, models_dir: Path | None) -> None:
         unusable = [{"manifest": str(path), "reason": reason} for path, reason in broken]
         print(json.dumps({"models": rows, "broken": unusable}, indent=2))
         return
-    header = ("NAME", "ARCHITECTURE", "CENSOR", "PARAMETERS", "DEFAULT", "DESCRIPTION")
+    header = (
+        translate("Command", "NAME"),
+        translate("Command", "ARCHITECTURE"),
+        translate("Command", "CENSOR"),
+        translate("Command", "PARAMETERS"),
+        translate("Command", "DEFAULT"),
+        translate("Command", "DESCRIPTION"),
+    )
     rows_text = [
         (
             info.name,
@@ -245,48 +375,60 @@ def _print_models(as_json: bool, models_dir: Path | None) -> None:
         for info in models
     ]
     columns = len(header) - 1  # the description is left unpadded
-    widths = [max(len(row[i]) for row in [header, *rows_text]) for i in range(columns)]
+    widths = [max(_columns(row[i]) for row in [header, *rows_text]) for i in range(columns)]
     for row in [header, *rows_text]:
-        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:columns])]
+        cells = [_pad(cell, widths[i]) for i, cell in enumerate(row[:columns])]
         print("  ".join(cells) + "  " + row[columns])
     for path, reason in broken:
-        print(f"BROKEN  {path}: {reason}")
+        print(translate("Command", "BROKEN") + f"  {path}: {reason}")
 
 
 def _print_summary(report: BatchReport, stream: TextIO) -> None:
+    statuses = {
+        "restored": translate("Command", "restored"),
+        "detected": translate("Command", "detected"),
+        "skipped": translate("Command", "skipped"),
+        "failed": translate("Command", "failed"),
+    }
     for result in report.files:
         name = result.input.name
+        status = _pad(statuses.get(result.status, result.status), 9)
         if result.status in ("restored", "detected"):
             outputs = ", ".join(str(path) for path in result.outputs)
-            print(
-                f"{result.status:<9} {name} -> {outputs} ({result.regions} regions, "
-                f"{result.seconds:.1f}s)",
-                file=stream,
-            )
+            line = translate("Command", "{name} -> {outputs} ({regions} regions, {seconds}s)")
+            print(status, line.format(name=name, outputs=outputs, regions=result.regions,
+                                      seconds=f"{result.seconds:.1f}"), file=stream)  # fmt: skip
             if result.warning is not None:
-                print(f"{'':<9} warning: {result.warning}", file=stream)
+                warning = translate("Command", "warning: {warning}")
+                print(_pad("", 9), warning.format(warning=result.warning), file=stream)
         else:
-            print(f"{result.status:<9} {name}: {result.error}", file=stream)
-    done = (
-        f"{report.count('detected')} detected"
-        if report.count("detected")
-        else f"{report.count('restored')} restored"
-    )
-    summary = f"{done}, {report.count('skipped')} skipped, {report.count('failed')} failed"
+            print(status, f"{name}: {result.error}", file=stream)
+    counts = {
+        "skipped": report.count("skipped"),
+        "failed": report.count("failed"),
+    }
+    if report.count("detected"):
+        summary = translate("Command", "{detected} detected, {skipped} skipped, {failed} failed")
+        summary = summary.format(detected=report.count("detected"), **counts)
+    else:
+        summary = translate("Command", "{restored} restored, {skipped} skipped, {failed} failed")
+        summary = summary.format(restored=report.count("restored"), **counts)
     if report.warnings:
-        summary += f" ({report.warnings} with a warning)"
+        summary += translate("Command", " ({count} with a warning)").format(count=report.warnings)
     if report.model:
-        summary += f" (model: {report.model})"
+        summary += translate("Command", " (model: {model})").format(model=report.model)
     if report.cancelled:
-        summary += "; interrupted"
+        summary += translate("Command", "; interrupted")
     print(summary, file=stream)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    use_language(_language_asked(argv))  # before the parser: its help texts are translated
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.max_pixels < 0:
-        parser.error("--max-pixels must be 0 (no limit) or positive")
+        parser.error(translate("Command", "--max-pixels must be 0 (no limit) or positive"))
     models_dir = args.models_dir or default_models_dir()
     if args.list_models:
         _print_models(args.json, models_dir)
@@ -299,6 +441,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         censor=args.censor,
         model=args.model,
         models_dir=models_dir,
+        runtime=args.runtime,
         variations=args.variations,
         average_flips=args.average_flips,
         overwrite=args.overwrite,
@@ -315,7 +458,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with _terminate_as_interrupt():
             report = run_batch(options, progress=progress, cancel=cancel)
     except UsageError as error:
-        print(f"decensor: error: {error}", file=sys.stderr)
+        print(translate("Command", "decensor: error: {error}").format(error=error),
+              file=sys.stderr)  # fmt: skip
         return EXIT_USAGE
     except KeyboardInterrupt:  # before the first file (loading the model)
         report = BatchReport(cancelled=True)
@@ -323,7 +467,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _print_summary(report, sys.stderr)
     if report.cancelled:
         # Outputs are written atomically at the end of each file, so nothing partial is left.
-        print("decensor: interrupted; no partial output was left", file=sys.stderr)
+        print(translate("Command", "decensor: interrupted; no partial output was left"),
+              file=sys.stderr)  # fmt: skip
     if args.json:
         # ASCII with escapes: valid JSON in any locale. A name that is not UTF-8 comes through
         # as its os.fsdecode surrogates (\udcXX), which os.fsencode turns back into its bytes.

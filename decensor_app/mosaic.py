@@ -243,17 +243,22 @@ def _best_offsets(
     """(contrast, offset, on-grid rate, changing lines) at the best offset: how much more often
     pixels change on the grid lines than off them, how often they change on them, and on how
     many of the lines any pixel changes."""
-    positions = np.arange(profile.size)
+    # Sums per residue class (bincount) instead of masking per offset: the grid estimate runs
+    # this for every block size on both axes of every region.
+    valid = weights > 0
+    residue = np.arange(profile.size) % block
+    on_weight = np.bincount(residue, weights, minlength=block)
+    on_sum = np.bincount(residue, profile * weights, minlength=block)
+    on_count = np.bincount(residue, valid, minlength=block)
+    on_lines = np.bincount(residue, valid & (profile > 0), minlength=block)
+    off_weight = on_weight.sum() - on_weight
+    off_sum = on_sum.sum() - on_sum
+    off_count = on_count.sum() - on_count
     best = (-np.inf, 0, 0.0, 0)
-    for offset in range(block):
-        on = (positions % block == offset) & (weights > 0)
-        off = (positions % block != offset) & (weights > 0)
-        if not on.any() or not off.any():
-            continue
-        rate = float(np.average(profile[on], weights=weights[on]))
-        contrast = rate - np.average(profile[off], weights=weights[off])
-        lines = int(np.count_nonzero(profile[on] > 0))
-        best = max(best, (float(contrast), offset, rate, lines))
+    for offset in np.flatnonzero((on_count > 0) & (off_count > 0)):
+        rate = on_sum[offset] / on_weight[offset]
+        contrast = rate - off_sum[offset] / off_weight[offset]
+        best = max(best, (float(contrast), int(offset), float(rate), int(on_lines[offset])))
     return best
 
 

@@ -12,6 +12,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # default models folder is an empty one. The shipped models are tested by name and folder
 # (tests/test_shipped_models.py); subprocesses inherit the setting.
 os.environ["DECENSOR_MODELS_DIR"] = tempfile.mkdtemp(prefix="decensor-no-models-")
+# Windows made without a settings object (QSettings("decensor_app", "decensor"): the painter's
+# recent pictures, say) write into an empty folder, not into the user's own settings.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="decensor-config-")
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass

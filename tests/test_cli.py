@@ -18,13 +18,16 @@ from tests.conftest import Folders, box, paint, save_png, scene
 REPO = Path(__file__).resolve().parents[1]
 
 
-def decensor(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def decensor(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "decensor_app", *args],
         cwd=cwd or REPO,
         capture_output=True,
         text=True,
         timeout=300,
+        env=env,
     )
 
 
@@ -157,3 +160,66 @@ def test_trainer_options_default_to_the_fields_of_the_options_they_fill() -> Non
     steps = parser.parse_args(["fit", "--arch", "gated-conv", "--censor", "bar",
                                "--data", "d", "--out", "o", "--steps", "7"]).steps  # fmt: skip
     assert steps == 7
+
+
+# --- the messages in Japanese and Chinese -----------------------------------------------------
+
+
+def _locale(lang: str) -> dict[str, str]:
+    """The environment of a user whose system speaks ``lang``."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}  # fmt: skip
+    return env | {"LANG": lang}
+
+
+def test_the_messages_follow_language_or_the_system(folders: Folders) -> None:
+    save_png(folders.input / "a.png", paint(scene(), box(120, 160, 10, 10, 30, 30)))
+    japanese = decensor(*_folder_args(folders), "--language", "ja", "--json")
+    assert japanese.returncode == 0, japanese.stderr
+    assert "修復 1、スキップ 0、失敗 0" in japanese.stderr
+    assert "restored" not in japanese.stderr.replace(str(folders.output), "")
+    assert json.loads(japanese.stdout)["files"][0]["status"] == "restored"  # JSON stays as is
+    chinese = decensor(*_folder_args(folders), "--language", "zh_CN", env=_locale("ja_JP.UTF-8"))
+    assert "已修复 0，跳过 1，失败 0" in chinese.stderr  # noqa: RUF001 (the option wins)
+    system = decensor(*_folder_args(folders), env=_locale("ja_JP.UTF-8"))
+    assert "修復 0、スキップ 1、失敗 0" in system.stderr
+    english = decensor(*_folder_args(folders), env=_locale("C.UTF-8"))
+    assert "0 restored, 1 skipped, 0 failed" in english.stderr
+    assert decensor("--language", "klingon").returncode == 2
+
+
+def test_help_and_the_model_list_are_translated_and_line_up(folders: Folders) -> None:
+    help_text = decensor("--language", "ja", "--help")
+    assert help_text.returncode == 0, help_text.stderr
+    assert "緑で塗った PNG のフォルダー（既定：decensor_input）" in help_text.stdout  # noqa: RUF001
+    assert "このヘルプを表示して終了します" in help_text.stdout
+    listed = decensor("--language", "zh_CN", "--list-models", "--models-dir", str(folders.input))
+    lines = listed.stdout.splitlines()
+    assert lines[0].split()[:4] == ["名称", "架构", "审查", "参数"]
+    # Columns by terminal width: a wide letter takes two, so the second column lines up.
+    header, telea = lines[0], next(line for line in lines if line.startswith("telea "))
+    from decensor_app.cli import _columns
+
+    start = header.index("架构")
+    assert _columns(header[:start]) == telea.index("opencv-telea")
+
+
+def test_the_command_imports_no_window_and_english_no_qt_at_all() -> None:
+    code = (
+        "import sys\n"
+        "from decensor_app.cli import main\n"
+        "main(['--language', sys.argv[1], '--list-models'])\n"
+        "qt = any(name.startswith('PySide6') for name in sys.modules)\n"
+        "shown = ('PySide6.Qt', 'decensor_app.gui')\n"
+        "print(qt, sorted(n for n in sys.modules if n.startswith(shown)), file=sys.stderr)\n"
+    )
+    loaded = {}
+    for language in ("en", "ja"):
+        result = subprocess.run(
+            [sys.executable, "-c", code, language], cwd=REPO, capture_output=True, text=True,
+            timeout=120,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        loaded[language] = result.stderr.strip().splitlines()[-1]
+    assert loaded["en"] == "False []"  # English: nothing of PySide6 is imported
+    assert loaded["ja"] == "True ['PySide6.QtCore']"  # the translator's module, no GUI one

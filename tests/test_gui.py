@@ -234,9 +234,11 @@ def test_screenshot_option_renders_the_window_with_a_sample_result(tmp_path: Pat
 
 
 @pytest.fixture
-def painter(qtbot, folders: Folders, tmp_path: Path) -> PainterWindow:
+def painter(qtbot, folders: Folders, tmp_path: Path, settings: QSettings) -> PainterWindow:
     censor = {"value": "bar"}
-    window = PainterWindow(lambda: (folders.input, folders.original, censor["value"]))
+    window = PainterWindow(
+        lambda: (folders.input, folders.original, censor["value"]), settings=settings
+    )
     window.censor = censor  # type: ignore[attr-defined]
     qtbot.addWidget(window)
     window.resize(800, 600)

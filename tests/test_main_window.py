@@ -16,17 +16,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt
-from PySide6.QtGui import QImage, QMouseEvent
+from PySide6.QtGui import QContextMenuEvent, QImage, QMouseEvent, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
     QLineEdit,
     QListWidget,
+    QMenu,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QStyleFactory,
 )
 
 import decensor_app.folders as folders_module
@@ -35,6 +37,7 @@ import decensor_app.gui.worker as worker_module
 from decensor_app.engines import Engine
 from decensor_app.engines.classical import builtin_engines
 from decensor_app.engines.native_log import quiet_native_stderr
+from decensor_app.gui.app import dark_palette
 from decensor_app.gui.main_window import MainWindow
 from decensor_app.pipeline import BatchReport
 from tests.conftest import Folders, box, paint, save_png, scene, unwritable
@@ -609,6 +612,64 @@ def test_the_dark_colour_scheme_gives_a_dark_window(tmp_path: Path) -> None:
     assert values["dark"][1] < values["light"][1]  # the compare view follows the palette
 
 
+def _lightness(rgb: np.ndarray) -> np.ndarray:
+    """CIE L* (0-100, perceived lightness) of sRGB ``rgb`` (...x3, 0-255)."""
+    linear = rgb / 255.0
+    linear = np.where(linear <= 0.04045, linear / 12.92, ((linear + 0.055) / 1.055) ** 2.4)
+    luminance = linear @ np.array([0.2126, 0.7152, 0.0722])
+    return np.where(luminance > 216 / 24389, 116 * np.cbrt(luminance) - 16,
+                    luminance * 24389 / 27)  # fmt: skip
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("kind", [QCheckBox, QRadioButton])
+@pytest.mark.parametrize("checked", [False, True])
+def test_check_box_and_radio_button_indicators_stand_out_from_the_window(
+    qtbot, theme: str, kind: type, checked: bool
+) -> None:
+    """Drawn by Fusion (as apply_colour_scheme sets it) in the palette: the indicator has
+    pixels that differ clearly from the window (at least 15 L*: about what the light
+    palette's outline gives an unchecked box, 18)."""
+    fusion = QStyleFactory.create("Fusion")
+    palette = fusion.standardPalette()
+    if theme == "dark":
+        palette = dark_palette(palette)
+    widget = kind("")
+    qtbot.addWidget(widget)
+    widget.setStyle(fusion)
+    widget.setPalette(palette)
+    widget.setChecked(checked)
+    widget.show()
+    qtbot.waitExposed(widget)
+    shot = _pixels(widget.grab().toImage()).astype(float)
+    indicator = shot[:, : shot.shape[0]]  # the square at the left, as high as the widget
+    window = palette.color(QPalette.ColorRole.Window)
+    background = _lightness(np.array([window.red(), window.green(), window.blue()], float))
+    contrast = np.abs(_lightness(indicator) - background)
+    assert np.count_nonzero(contrast >= 15) >= 20, f"at most {contrast.max():.1f} L* apart"
+
+
+def test_the_dark_palette_keeps_bevels_in_order_and_fields_apart_from_the_window() -> None:
+    dark = dark_palette(QStyleFactory.create("Fusion").standardPalette())
+    role = QPalette.ColorRole
+    order = [dark.color(r).lightness() for r in
+             (role.Light, role.Button, role.Mid, role.Dark, role.Shadow)]  # fmt: skip
+    assert order == sorted(order, reverse=True), order  # lighter to darker, as in Qt's own
+    assert dark.color(role.Base).lightness() > dark.color(role.Window).lightness()
+    assert dark.color(role.Window).lightness() < 100 and dark.color(role.Text).lightness() > 200
+
+    # Disabled texts (Undo in a menu before anything is painted) readable on the fields, on
+    # which Fusion draws menus, and on the window: 15 L* apart, as in the light palette.
+    def lightness(colour) -> float:
+        return float(_lightness(np.array([colour.red(), colour.green(), colour.blue()], float)))
+
+    disabled = QPalette.ColorGroup.Disabled
+    for text in (role.Text, role.WindowText, role.ButtonText):
+        for behind in (role.Base, role.Window):
+            apart = abs(lightness(dark.color(disabled, text)) - lightness(dark.color(behind)))
+            assert apart >= 15, (text, behind, apart)
+
+
 def test_tensorflows_native_start_up_lines_are_held_back_and_the_rest_passed_on(capfd) -> None:
     with quiet_native_stderr() as held:
         os.write(2, b"WARNING: All log messages before absl::InitializeLog() is called\n")
@@ -681,3 +742,106 @@ def test_near_green_paint_is_taken_unless_unticked_and_the_choice_is_remembered(
     window.close()
     again = _window(qtbot, settings, tmp_path)
     assert not again.near_check.isChecked() and not again.options().near_green
+
+
+# --- beyond the anchors: the results list's right-click menu -----------------------------------
+
+
+def _result_item(window: MainWindow, name: str):
+    """The results list's item of the result file ``name``."""
+    for row in range(window.results.count()):
+        item = window.results.item(row)
+        if window._entry(item).output.name == name:
+            return item
+    raise AssertionError(f"{name} is not listed")
+
+
+def _right_click(window: MainWindow, item) -> QMenu:
+    """Right-click ``item`` as the mouse does; returns the menu that pops up."""
+    viewport = window.results.viewport()
+    position = window.results.visualItemRect(item).center()
+    event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, position, viewport.mapToGlobal(position)
+    )
+    QApplication.sendEvent(viewport, event)
+    menu = QApplication.activePopupWidget()
+    assert isinstance(menu, QMenu)
+    return menu
+
+
+def test_right_clicking_a_result_opens_its_input_in_the_painter(
+    qtbot, window: MainWindow, folders: Folders
+) -> None:
+    _greened(folders, 2)
+    assert _run(qtbot, window).count("restored") == 2
+    window.show()
+    qtbot.waitExposed(window)
+    menu = _right_click(window, _result_item(window, "01.png"))
+    texts = [action.text() for action in menu.actions()]
+    assert texts == ["Open in painter", "Show in folder", "Redo this picture"]
+    assert all(action.toolTip() for action in menu.actions())
+    window.result_actions["Open in painter"].trigger()
+    menu.close()
+    assert window.painter is not None and window.painter.isVisible()
+    assert window.painter.document.source == folders.input / "01.png"
+    assert window.painter.document.mask.any()  # its green, ready to be fixed
+
+
+def test_show_in_folder_opens_the_results_folder_or_says_why_not(
+    qtbot, window: MainWindow, folders: Folders, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _greened(folders, 1)
+    assert _run(qtbot, window).count("restored") == 1
+    opened: list[str] = []
+    answer = {"opens": True}
+
+    def file_manager(url) -> bool:
+        opened.append(url.toLocalFile())
+        return answer["opens"]
+
+    monkeypatch.setattr(main_window_module.QDesktopServices, "openUrl", file_manager)
+    window.result_menu(_result_item(window, "00.png"))
+    window.result_actions["Show in folder"].trigger()
+    assert opened == [str(folders.output.resolve())]
+    assert "no file manager" not in _log(window)
+    answer["opens"] = False
+    window.result_actions["Show in folder"].trigger()
+    assert f"no file manager could open the folder of 00.png; it is {folders.output.resolve()}" in (
+        _log(window)
+    )
+
+
+def test_redo_this_picture_replaces_only_its_own_results(
+    qtbot, window: MainWindow, folders: Folders
+) -> None:
+    _greened(folders, 2)
+    window.variations_combo.setCurrentText("2")
+    assert _run(qtbot, window).count("restored") == 2
+    outputs = {name: folders.output / name for name in
+               ("00_v1.png", "00_v2.png", "01_v1.png", "01_v2.png")}  # fmt: skip
+    stale = scene(seed=9)  # stands for results the user wants redone (and one kept)
+    for path in outputs.values():
+        save_png(path, stale)
+    kept = {name: path.read_bytes() for name, path in outputs.items()}
+    window.variations_combo.setCurrentText("1")  # the window now says 1: the redo keeps 2
+    assert not window.overwrite_check.isChecked()
+    window.result_menu(_result_item(window, "00_v2.png"))
+    with qtbot.waitSignal(window.batch_finished, timeout=WAIT_MS) as signal:
+        window.result_actions["Redo this picture"].trigger()
+    report: BatchReport = signal.args[0]
+    assert [(r.input.name, r.status) for r in report.files] == [("00.png", "restored")]
+    assert outputs["00_v1.png"].read_bytes() != kept["00_v1.png"]
+    assert outputs["00_v2.png"].read_bytes() != kept["00_v2.png"]
+    assert outputs["01_v1.png"].read_bytes() == kept["01_v1.png"]  # another picture's: kept
+    assert outputs["01_v2.png"].read_bytes() == kept["01_v2.png"]
+    assert not (folders.output / "00.png").exists()  # not the window's 1 variation
+    assert not window.overwrite_check.isChecked()
+    # While a batch runs, redoing waits for it.
+    _greened(folders, 12)
+    window.variations_combo.setCurrentText("4")
+    with qtbot.waitSignal(window.batch_finished, timeout=WAIT_MS):
+        window.start()
+        qtbot.waitUntil(lambda: window.results.count() > 0, timeout=WAIT_MS)
+        window.result_menu(window.results.item(0))
+        assert not window.result_actions["Redo this picture"].isEnabled()
+        window.cancel()

@@ -591,3 +591,114 @@ def test_a_brush_move_on_a_large_picture_touches_only_its_dirty_rectangle(
     tracemalloc.stop()
     assert document.mask[400:420, 400:460].any()
     assert peak < 1_000_000  # a full-picture canvas alone is 12 MB
+
+
+# --- beyond the anchors: Open Recent, whole-mask edits ---------------------------------------
+
+
+def _recent_entries(painter: PainterWindow) -> list[str]:  # noqa: F811
+    """The pictures File > Open Recent shows when the File menu opens (its tooltips: paths)."""
+    painter.menuBar().actions()[0].menu().aboutToShow.emit()
+    return [a.toolTip() for a in painter.recent_menu.actions()
+            if not a.isSeparator() and a.text() != "Clear list"]  # fmt: skip
+
+
+def test_open_recent_keeps_the_last_ten_pictures_drops_deleted_ones_and_clears(
+    qtbot,
+    painter: PainterWindow,  # noqa: F811
+    settings,  # noqa: F811
+    folders: Folders,
+    tmp_path: Path,
+) -> None:
+    first = tmp_path / "source" / "art.png"  # opened by the fixture
+    assert _recent_entries(painter) == [str(first.resolve())]
+    files = painter.menuBar().actions()[0].menu()
+    assert painter.recent_menu.menuAction() in files.actions()
+    pictures = [save_png(tmp_path / "pics" / f"p{n:02d}.png", scene(40, 30, seed=n))
+                for n in range(12)]  # fmt: skip
+    for path in pictures:
+        assert painter.open_file(path)
+    latest = [str(path.resolve()) for path in reversed(pictures)][:10]
+    assert _recent_entries(painter) == latest
+    texts = [a.text() for a in painter.recent_menu.actions() if not a.isSeparator()]
+    assert texts[0] == "&1 p11.png" and texts[9] == "1&0 p02.png" and texts[-1] == "Clear list"
+    # Kept in the settings: a painter opened later (the next start) lists the same.
+    again = PainterWindow(lambda: (folders.input, folders.original, "bar"), settings=settings)
+    qtbot.addWidget(again)
+    assert _recent_entries(again) == latest
+    # Opening one again puts it first; a deleted one is dropped from the menu and the settings.
+    entry = next(a for a in again.recent_menu.actions() if a.toolTip() == latest[4])
+    entry.trigger()
+    assert again.document.source == Path(latest[4])
+    pictures[11].unlink()
+    shown = _recent_entries(again)
+    assert shown == [latest[4], *latest[1:4], *latest[5:]]
+    assert str(pictures[11].resolve()) not in settings.value("painter/recent", [], type=list)
+    # Clear list empties it.
+    clear = next(a for a in again.recent_menu.actions() if a.text() == "Clear list")
+    assert clear.isEnabled()
+    clear.trigger()
+    assert _recent_entries(again) == [] and settings.value("painter/recent") is None
+    clear = next(a for a in again.recent_menu.actions() if a.text() == "Clear list")
+    assert not clear.isEnabled()
+
+
+def test_clear_invert_and_fill_the_mask_from_the_edit_menu_each_undoable(
+    qtbot,
+    painter: PainterWindow,  # noqa: F811
+) -> None:
+    _rectangle(qtbot, painter, (30, 30), (59, 59))
+    painted = painter.document.mask.copy()
+    edit_menu = painter.menuBar().actions()[1].menu()
+    assert edit_menu.title() == "&Edit"
+    in_menu = {a.text(): a for a in edit_menu.actions() if not a.isSeparator()}
+    assert {"Clear mask", "Invert mask", "Fill mask"} <= set(in_menu)
+    # Shortcuts from the keyboard, while the canvas has focus.
+    painter.activateWindow()
+    painter.canvas.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is painter.canvas)
+    control = Qt.KeyboardModifier.ControlModifier
+    for key, expected in ((Qt.Key.Key_A, np.ones_like(painted)), (Qt.Key.Key_I, ~painted),
+                          (Qt.Key.Key_D, np.zeros_like(painted))):  # fmt: skip
+        qtbot.keyClick(painter.canvas, key, control)
+        assert np.array_equal(painter.document.mask, expected), key
+        assert painter.document.masked_count == int(expected.sum())
+        assert painter.modified
+        painter.undo_stack.undo()
+        assert np.array_equal(painter.document.mask, painted), key
+        assert np.array_equal(painter.canvas._overlay_rgba[..., 3] > 0, painted)  # redrawn
+    in_menu["Invert mask"].trigger()
+    painter.undo_stack.undo()
+    painter.undo_stack.redo()
+    assert np.array_equal(painter.document.mask, ~painted)
+    assert painter.undo_stack.undoText() == "invert mask"
+    # Nothing to clear: no empty step on the undo stack.
+    in_menu["Clear mask"].trigger()
+    steps = painter.undo_stack.count()
+    assert not painter.clear_mask() and painter.undo_stack.count() == steps
+
+
+def test_every_painter_shortcut_is_in_a_menu_and_none_is_taken_twice(
+    painter: PainterWindow,  # noqa: F811
+) -> None:
+    menus = [a.menu() for a in painter.menuBar().actions()]
+    assert [m.title().replace("&", "") for m in menus] == ["File", "Edit", "Tools", "View"]
+    in_menus = {a for menu in menus for a in menu.actions() if not a.isSeparator()}
+    shortcuts = [key.toString() for a in in_menus for key in a.shortcuts()]
+    assert len(shortcuts) == len(set(shortcuts)), sorted(shortcuts)
+    with_keys = {a for bar in painter.findChildren(painter_module.QToolBar)
+                 for a in bar.actions() if not a.shortcut().isEmpty()}  # fmt: skip
+    assert with_keys <= in_menus  # what the toolbars do by key, the menus show
+
+
+def test_clearing_a_mask_without_its_original_keeps_the_unknown_green(
+    painter: PainterWindow,  # noqa: F811
+    folders: Folders,
+) -> None:
+    hole = box(150, 200, 20, 20, 30, 30)
+    path = save_png(folders.input / "green.png", paint(scene(200, 150, seed=3), hole))
+    assert painter.open_file(path)  # no original: what is under the green is unknown
+    assert painter.clear_mask() is False  # nothing could be cleared
+    assert np.array_equal(painter.document.mask, hole)
+    assert painter.invert_mask()
+    assert painter.document.mask.all()

@@ -5,9 +5,10 @@ The outputs of ``gated-conv-bar``, ``gated-conv-mosaic`` and ``mosaic-sr`` on th
 grid) and on 30 synthesised patches (10 per model, through the engine, mosaics with the true
 grid) are hashed and compared with hashes stored in ``tests/golden/shipped_outputs.json``.
 
-Float kernels differ between CPU instruction sets and TensorFlow builds, and a last-bit
+Each runtime is checked (Keras on TensorFlow, and ONNX Runtime on the exported graphs). Float
+kernels differ between CPU instruction sets, runtimes and their builds, and a last-bit
 difference can flip a rounded pixel, so the stored hashes are keyed by the machine's kind
-(TensorFlow and Keras versions and the CPU's vector extensions). A machine kind with no stored
+(the runtime's versions and the CPU's vector extensions). A machine kind with no stored
 hashes is skipped with the command that records them: record them *before* a change that must
 keep the outputs, on the unchanged code, then check after it::
 
@@ -49,11 +50,18 @@ PATCHES_PER_MODEL = 10
 MOSAIC_MODELS = {"gated-conv-mosaic": "mosaic", "mosaic-sr": "mosaic-sr"}
 
 
-def machine_kind() -> str:
-    """``tf <v> keras <v> <flags>``: what decides the float kernels the models run on."""
-    import keras
-    import tensorflow as tf
+def machine_kind(runtime: str) -> str:
+    """``tf <v> keras <v> <flags>`` or ``onnxruntime <v> <flags>``: what decides the float
+    kernels the models run on."""
+    if runtime == "keras":
+        import keras
+        import tensorflow as tf
 
+        versions = f"tf {tf.__version__} keras {keras.__version__}"
+    else:
+        import onnxruntime
+
+        versions = f"onnxruntime {onnxruntime.__version__}"
     flags: set[str] = set()
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.is_file():
@@ -62,16 +70,16 @@ def machine_kind() -> str:
                 flags = set(line.split(":", 1)[1].split())
                 break
     present = "+".join(flag for flag in KERNEL_FLAGS if flag in flags) or "none"
-    return f"tf {tf.__version__} keras {keras.__version__} {present}"
+    return f"{versions} {present}"
 
 
 def digest(pixels: np.ndarray) -> str:
     return hashlib.sha256(np.ascontiguousarray(pixels).tobytes()).hexdigest()
 
 
-def sample_outputs() -> dict[str, str]:
+def sample_outputs(runtime: str) -> dict[str, str]:
     """The README sample through the bar model, and a 16 px mosaic through the mosaic model."""
-    bar_engine = load_engine("gated-conv-bar", "bar", SHIPPED)
+    bar_engine = load_engine("gated-conv-bar", "bar", SHIPPED, runtime)
     picture = load_picture(REPO / "decensor_input" / "sample.png", None).rgb8
     hole = green_mask(picture)
     hashes = {"sample-bar": digest(restore_image(picture, hole, bar_engine))}
@@ -81,19 +89,19 @@ def sample_outputs() -> dict[str, str]:
     original = np.where(mosaic_hole[..., None], pixelate(clean, MosaicGrid(16)), clean)
     greened = np.where(mosaic_hole[..., None], 0, original).astype(np.uint8)
     for model, key in MOSAIC_MODELS.items():
-        engine = load_engine(model, "mosaic", SHIPPED)
+        engine = load_engine(model, "mosaic", SHIPPED, runtime)
         restored = restore_image(greened, mosaic_hole, engine, original.astype(np.uint8))
         hashes[f"{key}-16px"] = digest(restored)
     return hashes
 
 
-def patch_outputs() -> dict[str, str]:
+def patch_outputs(runtime: str) -> dict[str, str]:
     """Seeded 256 px patches through each engine directly, mosaics with their true grid."""
     hashes: dict[str, str] = {}
     models = {"gated-conv-bar": ("bar", "bar")}
     models.update({model: ("mosaic", key) for model, key in MOSAIC_MODELS.items()})
     for model, (censor, key) in models.items():
-        engine = load_engine(model, censor, SHIPPED)
+        engine = load_engine(model, censor, SHIPPED, runtime)
         for index in range(PATCHES_PER_MODEL):
             rng = np.random.default_rng([7, index, censor == "mosaic"])
             truth = scene(PATCH_SIZE, PATCH_SIZE, seed=100 + index)
@@ -114,9 +122,12 @@ def stored_hashes() -> dict[str, dict[str, str]]:
 
 
 @pytest.mark.slow
-def test_the_shipped_models_outputs_are_bit_identical_to_the_recorded_ones() -> None:
-    kind = machine_kind()
-    actual = {**sample_outputs(), **patch_outputs()}
+@pytest.mark.parametrize("runtime", ["keras", "onnx"])
+def test_the_shipped_models_outputs_are_bit_identical_to_the_recorded_ones(runtime: str) -> None:
+    if runtime == "onnx":
+        pytest.importorskip("onnxruntime")
+    kind = machine_kind(runtime)
+    actual = {**sample_outputs(runtime), **patch_outputs(runtime)}
     assert len(actual) == (1 + PATCHES_PER_MODEL) * (1 + len(MOSAIC_MODELS))
     store = stored_hashes()
     if RECORD:

@@ -444,7 +444,7 @@ def test_a_moving_average_of_the_weights_is_kept_resumed_into_and_exported(
     assert exported.returncode == 0, exported.stderr
     manifest = Manifest.load(models / "m.json")
     assert manifest.training["exported_weights"] == "moving average, decay 0.5"
-    network = load_engine("m", "bar", models).network  # type: ignore[attr-defined]
+    network = load_engine("m", "bar", models, "keras").network  # type: ignore[attr-defined]
     for key, weight in zip(keys, network.weights, strict=True):
         np.testing.assert_array_equal(np.asarray(weight), stored[key])
 
@@ -709,7 +709,7 @@ def test_a_mosaic_network_trained_in_bfloat16_restores_in_float32_as_it_did_in_b
             "export", "--run", str(run), "--name", "m", "--models-dir", str(models)
         )
         assert exported.returncode == 0, exported.stderr
-        engine = load_engine("m", "mosaic", models)
+        engine = load_engine("m", "mosaic", models, "keras")
         network = engine.network  # type: ignore[attr-defined]
         source = BatchSource(dataset, "test", PATCH, "mosaic", architecture="mosaic-sr",
                              config=engine.manifest.config, augment=False)  # type: ignore[attr-defined]  # fmt: skip

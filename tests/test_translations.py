@@ -1,6 +1,7 @@
-"""Translations of the window and the painter: every text is translated in each language, the
-.ts files hold every text of the code and the .qm files are compiled from them, no visible
-text literal escapes tr(), and the translated window shows its labels unclipped."""
+"""Translations of the window, the painter and the command: every text is translated in each
+language, the .ts files hold every text of the code and the .qm files are compiled from them, no
+visible text literal escapes tr() (or the command's translate()), and the translated window
+shows its labels unclipped."""
 
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ from decensor_app.gui.main_window import DESIGNED_SIZE, MainWindow
 
 REPO = Path(__file__).resolve().parents[1]
 GUI = REPO / "decensor_app" / "gui"
+COMMAND = REPO / "decensor_app" / "cli.py"
+#: What scripts/update_translations.sh hands to pyside6-lupdate.
+SOURCES = [*sorted(GUI.glob("*.py")), COMMAND]
 BIN = Path(sys.executable).parent  # the PySide6 wheel's tools sit beside the interpreter
 TRANSLATED = [language for language in LANGUAGES if language not in ("system", "en")]
 tomllib = pytest.importorskip("tomllib")  # Python 3.11+
@@ -79,7 +83,7 @@ def test_the_ts_files_hold_every_text_of_the_code(language: str, tmp_path: Path)
     drops nothing: a text added to the code without a translation fails here."""
     copy = tmp_path / ts_file(language).name
     shutil.copy(ts_file(language), copy)
-    sources = sorted(str(path) for path in GUI.glob("*.py"))
+    sources = [str(path) for path in SOURCES]
     subprocess.run(
         [str(BIN / "pyside6-lupdate"), "-no-obsolete", "-locations", "none", *sources,
          "-ts", str(copy)],
@@ -167,6 +171,54 @@ def test_visible_texts_are_translatable(module: str) -> None:
     assert not found, f"{module}: wrap these texts in self.tr() or translate(): {found}"
 
 
+#: The command's calls that show text: each positional argument of these, and these keywords
+#: (argparse's help texts).
+COMMAND_CALLS = {"print", "error", "write"}
+COMMAND_KEYWORDS = {"help", "description", "epilog", "usage"}
+
+
+def _shows_words(node: ast.expr) -> bool:
+    """:func:`_has_words`, also through a method of a literal (``"done {n}".format(n=n)``)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return _shows_words(node.func.value)
+    return _has_words(node)
+
+
+def untranslated_in_command(source: str) -> Iterator[str]:
+    """``line: call`` for each text of the command's ``source`` shown without translate()."""
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        shown = list(node.args) if name in COMMAND_CALLS else []
+        shown += [keyword.value for keyword in node.keywords if keyword.arg in COMMAND_KEYWORDS]
+        for argument in shown:
+            if _shows_words(argument):
+                yield f"{node.lineno}: {name}"
+
+
+def test_the_check_finds_the_commands_untranslated_texts() -> None:
+    code = (
+        'print(f"{n} restored")\n'
+        'parser.add_argument("--x", help="does x")\n'
+        'print("{n} done".format(n=n), file=stream)\n'
+        'parser.error("bad " + value)\n'
+    )
+    assert list(untranslated_in_command(code)) == ["1: print", "2: add_argument", "3: print",
+                                                  "4: error"]  # fmt: skip
+    assert not list(untranslated_in_command(
+        'print(translate("Command", "{n} restored").format(n=n), f"{name}: {error}")\n'
+        'parser.add_argument("--x", help=translate("Command", "does x"))\n'
+        'print(json.dumps(report))\n'
+    ))  # fmt: skip
+
+
+def test_every_message_of_the_command_is_translatable() -> None:
+    found = list(untranslated_in_command(COMMAND.read_text(encoding="utf-8")))
+    assert not found, f'cli.py: wrap these texts in translate("Command", ...): {found}'
+
+
 # --- the translated window -------------------------------------------------------------------
 
 
@@ -213,6 +265,32 @@ def test_the_window_shows_its_language_unclipped(language: str, qtbot, tmp_path:
     qtbot.waitExposed(painter)
     assert (CJK.search(painter.status.text()) is None) == (language == "en")
     assert not clipped(painter)
+
+
+@pytest.mark.parametrize("language", ["ja"], indirect=True)
+def test_a_long_painter_status_wraps_onto_a_second_line_instead_of_being_cut(
+    language: str, qtbot, tmp_path: Path
+) -> None:
+    """Opened from the input folder without its original (as "Open in painter" on a result
+    does in bar mode), the painter's status adds a note: in Japanese more than 1000 px."""
+    from decensor_app.gui.painter import PainterWindow
+    from tests.conftest import box, paint, save_png, scene
+
+    (tmp_path / "orig").mkdir()
+    path = save_png(tmp_path / "in" / "a.png", paint(scene(), box(120, 160, 10, 10, 30, 30)))
+    painter = PainterWindow(lambda: (tmp_path / "in", tmp_path / "orig", "bar"),
+                            settings=QSettings(str(tmp_path / "s.ini"),
+                                               QSettings.Format.IniFormat))  # fmt: skip
+    qtbot.addWidget(painter)
+    painter.resize(1000, 750)
+    painter.show()
+    qtbot.waitExposed(painter)
+    assert painter.open_file(path)
+    status = painter.status
+    assert status.fontMetrics().horizontalAdvance(status.text()) > status.width()
+    qtbot.waitUntil(lambda: status.height() >= 2 * status.fontMetrics().lineSpacing())
+    assert not clipped(painter)
+    assert status.height() < 3 * status.fontMetrics().lineSpacing()  # two lines, not a column
 
 
 @pytest.mark.parametrize("name", ["nl", "en"])

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from decensor_app.engines.base import CensorType, EngineInput
+from decensor_app.mosaic import MosaicGrid
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from decensor_app.trainer.run import FitConfig
@@ -83,6 +84,12 @@ class ArchitectureSpec:
     def engine_class(self) -> Any:
         return load_attribute(self.engine)
 
+    def input_shapes(
+        self, config: NetworkConfig, censor: CensorType, size: int
+    ) -> list[tuple[int, ...]]:
+        """Shapes (without the batch axis) of the network's inputs for ``size`` px patches."""
+        return [array.shape[1:] for array in self.encode([example_patch(censor, size)], config)]
+
     def check_config(self, config: object) -> str | None:
         """Why ``config`` (a manifest's) does not describe a network of this spec, or None."""
         if not isinstance(config, Mapping):
@@ -104,6 +111,21 @@ class ArchitectureSpec:
                 if rule.maximum is not None and value > rule.maximum:
                     return f"config {key}={value!r} is above {rule.maximum}"
         return None
+
+
+def example_patch(censor: CensorType, size: int, seed: int = 0) -> EngineInput:
+    """A ``size`` x ``size`` patch of ``censor`` (noise from ``seed``, a square hole; a mosaic
+    on an 8 px grid), for tracing networks and checking their input shapes."""
+    rng = np.random.default_rng(seed)
+    image = rng.integers(0, 256, (size, size, 3), dtype=np.uint8)
+    hole = np.zeros((size, size), bool)
+    hole[size // 4 : size // 2, size // 4 : size // 2] = True
+    image[hole] = 0
+    if censor == "bar":
+        return EngineInput(image, hole)
+    original = image.copy()
+    original[hole] = 128
+    return EngineInput(image, hole, original, MosaicGrid(8, 0, 0))
 
 
 def load_attribute(path: str) -> Any:

@@ -17,6 +17,7 @@ from decensor_app.engines.manifest import Manifest, find_manifests
 
 __all__ = [
     "CENSOR_TYPES",
+    "RUNTIMES",
     "CensorType",
     "Engine",
     "EngineError",
@@ -27,6 +28,11 @@ __all__ = [
     "list_models",
     "load_engine",
 ]
+
+#: How a learned model is run: ONNX Runtime on its exported graph (no TensorFlow import: the
+#: first picture comes seconds sooner), Keras on its weights, or "auto": ONNX when the model
+#: has a graph and ONNX Runtime is installed, else Keras.
+RUNTIMES = ("auto", "onnx", "keras")
 
 #: The classical engine used when no installed model is marked default for a censor type.
 CLASSICAL_DEFAULTS: dict[CensorType, str] = {"bar": "telea", "mosaic": "mosaic-bicubic"}
@@ -116,13 +122,19 @@ def default_model(censor: CensorType, models_dir: Path | None = None) -> str:
     return CLASSICAL_DEFAULTS[censor]
 
 
-def load_engine(name: str, censor: CensorType, models_dir: Path | None = None) -> Engine:
-    """The engine called ``name``, checked to restore ``censor``.
+def load_engine(
+    name: str, censor: CensorType, models_dir: Path | None = None, runtime: str = "auto"
+) -> Engine:
+    """The engine called ``name``, checked to restore ``censor``; a learned one run by
+    ``runtime`` (:data:`RUNTIMES`; classical engines ignore it).
 
     Raises:
-        EngineError: unknown name, unusable weights (missing, corrupt, other architecture), or
-            the engine does not restore this censor type.
+        EngineError: unknown name or runtime, unusable files (missing, corrupt, other
+            architecture), ``runtime="onnx"`` for a model without a graph or without ONNX
+            Runtime, or the engine does not restore this censor type.
     """
+    if runtime not in RUNTIMES:
+        raise EngineError(f"unknown runtime {runtime!r} (known: {', '.join(RUNTIMES)})")
     builtins = {engine.info.name: engine for engine in builtin_engines()}
     manifests = _manifests(models_dir)
     if name in builtins:
@@ -145,6 +157,10 @@ def load_engine(name: str, censor: CensorType, models_dir: Path | None = None) -
     from decensor_app.engines.native_log import quiet_native_stderr
 
     manifest, folder = manifests[name]
+    from decensor_app.engines.onnx_engine import OnnxEngine, onnxruntime_available
+
+    if runtime == "onnx" or (runtime == "auto" and manifest.onnx and onnxruntime_available()):
+        return OnnxEngine(manifest, folder)
     with quiet_native_stderr():  # importing TensorFlow prints notices nobody can act on
         from decensor_app.engines.generators import load_generator  # imports Keras
 

@@ -15,6 +15,9 @@ from decensor_app.symmetry import Symmetry, transform, transform_grid
 CensorType = Literal["bar", "mosaic"]
 CENSOR_TYPES: tuple[CensorType, ...] = ("bar", "mosaic")
 
+#: Most patches per network call of a learned engine (memory stays bounded on many variations).
+MAX_BATCH = 8
+
 
 class EngineError(Exception):
     """An engine cannot be found, loaded, or used for the requested censor type."""

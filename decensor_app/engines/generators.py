@@ -21,18 +21,20 @@ from typing import Any
 import numpy as np
 
 from decensor_app import architectures
-from decensor_app.engines.base import BatchEngine, CensorType, EngineError, EngineInput
-from decensor_app.engines.manifest import Manifest, sha256_file, weights_path
+from decensor_app.engines.base import (
+    MAX_BATCH,
+    BatchEngine,
+    CensorType,
+    EngineError,
+    EngineInput,
+)
+from decensor_app.engines.manifest import Manifest, sha256_file, verified_file
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter
 
 import keras
 
 from decensor_app.networks.layers import count_parameters
-
-#: Most patches per network call; batches are padded to a power of two (one compiled trace
-#: each for 1, 2, 4, 8).
-MAX_BATCH = 8
 
 
 def build_network(architecture: str, config: dict[str, Any], size: int) -> keras.Model:
@@ -54,14 +56,16 @@ def write_model(
     censor_types: list[CensorType],
     input_size: int,
     overwrite: bool = False,
+    onnx_model: bytes | None = None,
     **extra: Any,
 ) -> Manifest:
-    """Save ``model``'s weights and its manifest (with the weights' checksum) into models_dir.
+    """Save ``model``'s weights (and ``onnx_model``, the same network as a serialised ONNX
+    graph, as ``<name>.onnx``) and its manifest, with the files' checksums, into models_dir.
 
-    The weights are written under a hidden temporary name and fsynced, then renamed into
-    place, and the manifest is published last, atomically: a kill at any moment leaves the
-    earlier model whole, no model of that name (an old one being replaced: its manifest goes
-    first), or the new model whole, never a manifest whose weights do not match it.
+    Every file is written under a hidden temporary name and fsynced, then renamed into place,
+    and the manifest is published last, atomically: a kill at any moment leaves the earlier
+    model whole, no model of that name (an old one being replaced: its manifest goes first),
+    or the new model whole, never a manifest whose files do not match it.
 
     Raises:
         FileExistsError: a model called ``name`` is installed and ``overwrite`` is false.
@@ -78,18 +82,30 @@ def write_model(
         )
     models_dir.mkdir(parents=True, exist_ok=True)
     weights = f"{name}.weights.h5"
-    # Keras insists on the .weights.h5 suffix; the dot prefix hides it from manifest scans.
-    temporary = models_dir / f".{name[:32]}.{secrets.token_hex(4)}.partial.weights.h5"
+    onnx = f"{name}.onnx" if onnx_model is not None else ""
+    # Keras insists on the .weights.h5 suffix; the dot prefix hides them from manifest scans.
+    stem = f".{name[:32]}.{secrets.token_hex(4)}.partial"
+    staged: dict[str, Path] = {weights: models_dir / f"{stem}.weights.h5"}
+    if onnx_model is not None:
+        staged[onnx] = models_dir / f"{stem}.onnx"
     try:
-        model.save_weights(temporary)
-        with open(temporary, "rb+") as stream:
-            os.fsync(stream.fileno())
-        checksum = sha256_file(temporary)
-        manifest_path.unlink(missing_ok=True)  # an old manifest never meets the new weights
-        os.replace(temporary, models_dir / weights)
+        model.save_weights(staged[weights])
+        if onnx_model is not None:
+            staged[onnx].write_bytes(onnx_model)
+        checksums = {}
+        for final, temporary in staged.items():
+            with open(temporary, "rb+") as stream:
+                os.fsync(stream.fileno())
+            checksums[final] = sha256_file(temporary)
+        manifest_path.unlink(missing_ok=True)  # an old manifest never meets the new files
+        for final, temporary in staged.items():
+            os.replace(temporary, models_dir / final)
+        if onnx_model is None:  # an earlier export's graph is not this model's
+            (models_dir / f"{name}.onnx").unlink(missing_ok=True)
     except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+        for temporary in staged.values():
+            with contextlib.suppress(OSError):
+                temporary.unlink()
         raise
     manifest = Manifest(
         name=name,
@@ -99,10 +115,12 @@ def write_model(
         input_size=input_size,
         parameters=count_parameters(model),
         weights=weights,
-        sha256=checksum,
+        sha256=checksums[weights],
+        onnx=onnx,
+        onnx_sha256=checksums.get(onnx, ""),
         **extra,
     )
-    manifest.save(manifest_path)  # atomic, and it syncs the folder (the rename above too)
+    manifest.save(manifest_path)  # atomic, and it syncs the folder (the renames above too)
     return manifest
 
 
@@ -113,24 +131,14 @@ class GeneratorEngine(BatchEngine):
     its :attr:`~ArchitectureSpec.decode`, in batches of at most :data:`MAX_BATCH`.
     """
 
+    runtime = "keras"
+
     def __init__(self, manifest: Manifest, models_dir: Path) -> None:
         self.manifest = manifest
         self.spec = architectures.get(manifest.architecture)
         self.info = manifest.info()
         self.native_size = manifest.input_size
-        weights_file = weights_path(manifest, Path(models_dir))
-        if not weights_file.is_file():
-            raise EngineError(
-                f"weights file {weights_file} of model {manifest.name!r} is missing; "
-                "reinstall the model or export it again"
-            )
-        actual = sha256_file(weights_file)
-        if actual != manifest.sha256:
-            raise EngineError(
-                f"weights file {weights_file} of model {manifest.name!r} is corrupt "
-                f"(SHA-256 {actual[:12]}..., the manifest expects {manifest.sha256[:12]}...); "
-                "reinstall the model or export it again"
-            )
+        weights_file = verified_file(manifest, manifest.weights, manifest.sha256, models_dir)
         self.network = build_network(manifest.architecture, manifest.config, self.native_size)
         try:
             self.network.load_weights(weights_file)
@@ -149,7 +157,8 @@ class GeneratorEngine(BatchEngine):
         for start in range(0, len(patches), MAX_BATCH):
             chunk = list(patches[start : start + MAX_BATCH])
             count = len(chunk)
-            padded = 1 << (count - 1).bit_length()  # 1, 2, 4 or 8: few compiled shapes
+            # Padded to 1, 2, 4 or 8: one compiled trace each.
+            padded = 1 << (count - 1).bit_length()
             chunk += chunk[-1:] * (padded - count)
             outputs = self.network.predict_on_batch(self.encode(chunk))
             restored = self.spec.decode(outputs, chunk, self.manifest.config)

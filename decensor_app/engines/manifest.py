@@ -31,8 +31,12 @@ class Manifest:
         censor_types: what it restores.
         input_size: native patch side in pixels.
         parameters: trainable parameters of the inference network.
-        weights: weights file name, in the same folder.
+        weights: weights file name (Keras HDF5), in the same folder.
         sha256: of the weights file.
+        onnx: the same network as an ONNX graph (``decensor-train export`` writes it), file
+            name in the same folder, or "" when the model has none; ONNX Runtime runs it
+            without TensorFlow (:mod:`decensor_app.engines.onnx_engine`).
+        onnx_sha256: of the ONNX file ("" without one).
         description, training, metrics, default_for: for people, model cards and defaults.
     """
 
@@ -48,6 +52,8 @@ class Manifest:
     training: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     default_for: list[CensorType] = field(default_factory=list)
+    onnx: str = ""
+    onnx_sha256: str = ""
     version: int = MANIFEST_VERSION
 
     @classmethod
@@ -65,7 +71,10 @@ class Manifest:
         problem = spec.check_config(manifest.config) or manifest._field_problem()
         if problem is not None:
             raise EngineError(f"model manifest {path}: {problem}")
-        weights_path(manifest, Path(path).parent, path)  # refuses weights outside the folder
+        # Refuses files outside the folder before anything opens them.
+        weights_path(manifest, Path(path).parent, path)
+        if manifest.onnx:
+            model_file(manifest, manifest.onnx, Path(path).parent, path)
         return manifest
 
     def _field_problem(self) -> str | None:
@@ -85,9 +94,12 @@ class Manifest:
             return "censor_types is empty"
         if not set(self.default_for) <= set(self.censor_types):
             return f"default_for {self.default_for} names a censor type it does not restore"
-        for key in ("name", "architecture", "weights", "sha256", "description"):
+        strings = ("name", "architecture", "weights", "sha256", "description", "onnx")
+        for key in (*strings, "onnx_sha256"):
             if not isinstance(getattr(self, key), str):
                 return f"{key} {getattr(self, key)!r} is not a string"
+        if bool(self.onnx) != bool(self.onnx_sha256):
+            return "onnx and onnx_sha256 must both be given, or neither"
         if type(self.parameters) is not int or self.parameters < 0:
             return f"parameters {self.parameters!r} is not a count"
         for key in ("training", "metrics"):
@@ -110,6 +122,26 @@ class Manifest:
         )
 
 
+def install_graph(manifest: Manifest, models_dir: Path, graph: bytes) -> Manifest:
+    """Add ``graph`` (the model's network as a serialised ONNX graph) to the installed model
+    ``manifest`` as ``<name>.onnx``, its weights untouched; returns the updated manifest.
+
+    The manifest first drops any earlier graph, then the file is replaced atomically, then the
+    manifest names it with its checksum: at no moment does a manifest name a file that does
+    not match it.
+    """
+    path = Path(models_dir) / f"{manifest.name}.json"
+    if manifest.onnx:
+        manifest.onnx = manifest.onnx_sha256 = ""
+        manifest.save(path)
+    file_name = f"{manifest.name}.onnx"
+    write_atomically(model_file(manifest, file_name, Path(models_dir)), graph)
+    manifest.onnx = file_name
+    manifest.onnx_sha256 = hashlib.sha256(graph).hexdigest()
+    manifest.save(path)
+    return manifest
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as stream:
@@ -119,24 +151,57 @@ def sha256_file(path: Path) -> str:
 
 
 def weights_path(manifest: Manifest, models_dir: Path, source: Path | None = None) -> Path:
-    """The weights file of ``manifest``, which must lie in ``models_dir`` itself.
+    """The weights file of ``manifest`` (see :func:`model_file`)."""
+    return model_file(manifest, manifest.weights, models_dir, source)
+
+
+def model_file(
+    manifest: Manifest, file_name: str, models_dir: Path, source: Path | None = None
+) -> Path:
+    """``file_name`` (a file ``manifest`` names: weights, ONNX graph), which must lie in
+    ``models_dir`` itself.
 
     Checked before anything opens the file: a manifest naming ``../`` or an absolute path
     would otherwise have any readable file hashed (and, with a matching hash, loaded).
 
     Raises:
-        EngineError: the weights path leaves the models folder.
+        EngineError: the path leaves the models folder.
     """
     folder = Path(models_dir).resolve()
-    candidate = Path(models_dir) / manifest.weights
-    name = Path(manifest.weights)
+    candidate = Path(models_dir) / file_name
+    name = Path(file_name)
     if name.is_absolute() or len(name.parts) != 1 or candidate.resolve().parent != folder:
         raise EngineError(
-            f"model manifest {source or Path(models_dir) / (manifest.name + '.json')}: weights "
-            f"{manifest.weights!r} lies outside the models folder {models_dir}; a manifest may "
-            "only name a weights file beside it"
+            f"model manifest {source or Path(models_dir) / (manifest.name + '.json')}: "
+            f"{file_name!r} lies outside the models folder {models_dir}; a manifest may only "
+            "name files beside it"
         )
     return candidate
+
+
+def verified_file(
+    manifest: Manifest, file_name: str, sha256: str, models_dir: Path, kind: str = "weights file"
+) -> Path:
+    """The path of ``file_name`` in ``models_dir`` after checking it exists and its SHA-256 is
+    ``sha256`` (what the manifest records), so nothing unverified is ever loaded. ``kind``
+    names the file in messages.
+
+    Raises:
+        EngineError: the file is missing, outside the folder, or its contents differ.
+    """
+    path = model_file(manifest, file_name, models_dir)
+    if not path.is_file():
+        raise EngineError(
+            f"{kind} {path} of model {manifest.name!r} is missing; reinstall the model or "
+            "export it again"
+        )
+    actual = sha256_file(path)
+    if actual != sha256:
+        raise EngineError(
+            f"{kind} {path} of model {manifest.name!r} is corrupt (SHA-256 {actual[:12]}..., the "
+            f"manifest expects {sha256[:12]}...); reinstall the model or export it again"
+        )
+    return path
 
 
 def find_manifests(models_dir: Path) -> list[Path]:

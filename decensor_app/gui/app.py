@@ -25,6 +25,8 @@ from PySide6.QtWidgets import QApplication
 
 from decensor_app.folders import SAMPLE_PICTURE
 from decensor_app.gui.main_window import DESIGNED_SIZE, MainWindow, window_icon
+from decensor_app.languages import LANGUAGES, load_translation, translation_language
+from decensor_app.languages import TRANSLATIONS_DIR as TRANSLATIONS_DIR  # re-exported
 
 # TensorFlow's own logging, for what it honours (its earliest messages are kept off the
 # terminal by the model loader, see engines.native_log.quiet_native_stderr).
@@ -36,13 +38,8 @@ SAMPLE = SAMPLE_PICTURE
 THEMES = ("system", "light", "dark")
 
 
-#: ``--language`` / the "language" setting: the system's language, or one the window has
-#: translations for (English is the source language: it needs no file).
-LANGUAGES = ("system", "en", "ja", "zh_CN")
-
-#: The compiled translations (``decensor_ja.qm``...), made by scripts/update_translations.sh.
-TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
-
+# ``--language``'s choices (LANGUAGES) and the translations are the command's too: see
+# decensor_app.languages, which loads them without importing the window.
 
 #: The translators installed by :func:`install_translators` (Qt does not keep them alive).
 _installed: list[QTranslator] = []
@@ -55,15 +52,10 @@ def install_translators(app: QCoreApplication, language: str = "system") -> str:
     of :data:`LANGUAGES` ("en" when none: the English source texts show)."""
     while _installed:
         app.removeTranslator(_installed.pop())
-    own = QTranslator()
-    if language == "system":
-        # Qt tries each of the system's UI languages in turn ("ja_JP" finds decensor_ja.qm).
-        found = own.load(QLocale.system(), "decensor", "_", str(TRANSLATIONS_DIR))
-    else:
-        found = language != "en" and own.load(f"decensor_{language}", str(TRANSLATIONS_DIR))
-    if not found:
+    own = load_translation(language)
+    if own is None:
         return "en"
-    installed = Path(own.filePath()).stem.removeprefix("decensor_")  # "ja", "zh_CN"
+    installed = translation_language(own)  # "ja", "zh_CN"
     qt = QTranslator()
     qt.load(
         QLocale(installed),
@@ -86,10 +78,45 @@ _ACCENT_ROLES = (
 )
 
 
+#: How much lighter than the window (HSL lightness, 0-1) the dark palette's fields are. Fusion
+#: draws an unchecked check box or radio button as a field (Base) outlined in a darker shade of
+#: the window: in the light palette the outline shows it, on a dark window it does not, and a
+#: field as dark as the window left it invisible. 0.15 gives it the light palette's contrast
+#: (about 18 CIE L* units against the window; tests/test_main_window.py measures it).
+FIELD_LIFT = 0.15
+#: The same for disabled fields: still seen, less than enabled ones.
+DISABLED_FIELD_LIFT = 0.08
+
+
+def _with_lightness(colour: QColor, lightness: float) -> QColor:
+    return QColor.fromHslF(
+        colour.hslHueF(), colour.hslSaturationF(), min(max(lightness, 0.0), 1.0), colour.alphaF()
+    )
+
+
+def _bevels(button: QColor) -> dict[QPalette.ColorRole, QColor]:
+    """The 3D roles from the button colour as Fusion derives its own palettes: Light above
+    Button, then Midlight, Mid, Dark, Shadow below it (inverting them would turn the bevels
+    upside down: Light darker than Dark)."""
+    mid = button.darker(130)
+    dark = button.darker(150)
+    return {
+        QPalette.ColorRole.Light: button.lighter(150),
+        QPalette.ColorRole.Midlight: mid.lighter(110),
+        QPalette.ColorRole.Mid: mid,
+        QPalette.ColorRole.Dark: dark,
+        QPalette.ColorRole.Shadow: dark.darker(135),
+    }
+
+
 def dark_palette(light: QPalette) -> QPalette:
     """``light`` with every colour's lightness inverted (hue and saturation kept), accents
     kept: a dark palette made from the style's own colours, for platforms whose theme cannot
-    switch the style to dark itself (Qt's offscreen and minimal platforms, bare X servers)."""
+    switch the style to dark itself (Qt's offscreen and minimal platforms, bare X servers).
+    The 3D roles follow the button colour as in Fusion's palettes (:func:`_bevels`), the
+    fields (Base, AlternateBase) are lighter than the window (:data:`FIELD_LIFT`), so that
+    check boxes, radio buttons and text boxes stand out from it, and disabled texts are
+    readable on both."""
     dark = QPalette(light)
     groups = (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive,
               QPalette.ColorGroup.Disabled)  # fmt: skip
@@ -100,13 +127,25 @@ def dark_palette(light: QPalette) -> QPalette:
             colour = light.color(group, role)
             # Into 10%-90%: white bases become a dark grey, not black (easier on the eyes).
             inverted = 0.1 + 0.8 * (1 - colour.lightnessF())
-            dark.setColor(
-                group,
-                role,
-                QColor.fromHslF(
-                    colour.hslHueF(), colour.hslSaturationF(), inverted, colour.alphaF()
-                ),
-            )
+            dark.setColor(group, role, _with_lightness(colour, inverted))
+        for role, colour in _bevels(dark.color(group, QPalette.ColorRole.Button)).items():
+            dark.setColor(group, role, colour)
+        window = dark.color(group, QPalette.ColorRole.Window)
+        lift = DISABLED_FIELD_LIFT if group == QPalette.ColorGroup.Disabled else FIELD_LIFT
+        base = _with_lightness(light.color(group, QPalette.ColorRole.Base),
+                               window.lightnessF() + lift)  # fmt: skip
+        dark.setColor(group, QPalette.ColorRole.Base, base)
+        # Alternate rows a shade off the fields, as in the light palette.
+        dark.setColor(group, QPalette.ColorRole.AlternateBase, base.darker(110))
+    # Disabled texts halfway between the fields and the texts: dimmed, yet readable on a field
+    # (Fusion draws menus on Base: inverted, they were as light as it) as on the window.
+    active = QPalette.ColorGroup.Active
+    dimmed = (dark.color(active, QPalette.ColorRole.Base).lightnessF()
+              + dark.color(active, QPalette.ColorRole.Text).lightnessF()) / 2  # fmt: skip
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
+                 QPalette.ColorRole.ButtonText):  # fmt: skip
+        disabled = QPalette.ColorGroup.Disabled
+        dark.setColor(disabled, role, _with_lightness(dark.color(disabled, role), dimmed))
     return dark
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QPoint,
     QSettings,
     QSize,
     QStandardPaths,
@@ -50,6 +52,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -111,6 +114,13 @@ WINDOW_WORDS = (
 #: Added to a listed result whose input's mask was saved again in the painter.
 OUT_OF_DATE = QT_TRANSLATE_NOOP("MainWindow", "(out of date: its mask changed)")
 
+#: The results list's right-click menu, by the English text (the key of ``result_actions``).
+RESULT_ACTIONS = (
+    QT_TRANSLATE_NOOP("MainWindow", "Open in painter"),
+    QT_TRANSLATE_NOOP("MainWindow", "Show in folder"),
+    QT_TRANSLATE_NOOP("MainWindow", "Redo this picture"),
+)
+
 #: Where a message of the log shows in red.
 ERROR_COLOUR = "#e0443a"  # readable on light and dark backgrounds
 
@@ -126,6 +136,27 @@ Stored = TypeVar("Stored", bool, int, str)
 
 #: The window's size where the screen has room (it shrinks to fit smaller screens).
 DESIGNED_SIZE = QSize(1150, 760)
+
+
+@dataclass(frozen=True)
+class ListedResult:
+    """One entry of the results list (its item's UserRole data).
+
+    Attributes:
+        before: what the result is compared with (the green input, or in mosaic mode the
+            original with the mosaic).
+        output: the result file.
+        input: the green input it was restored from.
+        censor: the censor type it was restored as ("bar" or "mosaic").
+        variations: how many results that restoration made (1, 2 or 4): ``output`` is one of
+            them; redoing it makes the same files again.
+    """
+
+    before: Path
+    output: Path
+    input: Path
+    censor: CensorType
+    variations: int
 
 
 def stored_setting(settings: QSettings, key: str, default: Stored) -> Stored:
@@ -458,9 +489,14 @@ class MainWindow(QMainWindow):
 
         self.results = QListWidget()
         self.results.setToolTip(
-            self.tr("Results of this batch and earlier ones: select one to compare")
+            self.tr(
+                "Results of this batch and earlier ones: select one to compare; right-click "
+                "to fix its mask in the painter, show it in its folder or redo it"
+            )
         )
         self.results.currentItemChanged.connect(self._show_result)
+        self.results.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.results.customContextMenuRequested.connect(self._show_result_menu)
         self.compare = BeforeAfterView()
         self.compare_scroll = ScrolledView(self.compare)
         self.open_output_button = QPushButton(self.tr("Open output folder"))
@@ -814,10 +850,14 @@ class MainWindow(QMainWindow):
         only: list[str] | None = None,
         overwrite: bool | None = None,
         censor: CensorType | None = None,
+        variations: int | None = None,
     ) -> BatchOptions:
         """The batch the window's controls describe; ``censor`` other than the window's
-        (the painter's mosaic detection) uses that censor type's default model."""
+        (the painter's mosaic detection) uses that censor type's default model;
+        ``variations`` other than the window's (redoing an earlier result) turns the flip
+        average off when several (they exclude each other)."""
         chosen = censor or self.censor
+        count = variations or int(self.variations_combo.currentText())
         return BatchOptions(
             input_dir=Path(self.folder_edits["input"].text()).expanduser(),
             original_dir=Path(self.folder_edits["original"].text()).expanduser(),
@@ -825,8 +865,8 @@ class MainWindow(QMainWindow):
             censor=chosen,
             model=self.model_combo.currentData() if chosen == self.censor else None,
             models_dir=self.models_dir,
-            variations=int(self.variations_combo.currentText()),
-            average_flips=self.average_check.isChecked(),
+            variations=count,
+            average_flips=self.average_check.isChecked() and count == 1,
             overwrite=self.overwrite_check.isChecked() if overwrite is None else overwrite,
             strict_green=self.strict_check.isChecked(),
             near_green=self.near_check.isChecked(),
@@ -865,14 +905,15 @@ class MainWindow(QMainWindow):
         only: list[str] | None = None,
         overwrite: bool | None = None,
         censor: CensorType | None = None,
+        variations: int | None = None,
     ) -> bool:
-        """Start a batch in a worker thread; False if one is already running or it cannot
-        start (the log says why)."""
+        """Start a batch (:meth:`options` with these arguments) in a worker thread; False if
+        one is already running or it cannot start (the log says why)."""
         if self.running:
             return False
         self.save_settings()
         try:
-            options = self.options(only, overwrite, censor)
+            options = self.options(only, overwrite, censor, variations)
             problem = self.preflight(options)
         except EngineError as error:  # a broken default model manifest
             problem = str(error)
@@ -964,7 +1005,14 @@ class MainWindow(QMainWindow):
     ) -> None:
         item = QListWidgetItem(label)
         before = self._before_path(input_path, options)
-        item.setData(Qt.ItemDataRole.UserRole, (str(before), str(output), input_path.name))
+        # The count whose file names ``output`` has (an earlier result may have another).
+        variations = next(
+            (count for count in VARIATION_COUNTS
+             if output in output_paths(input_path, output.parent, count)),
+            options.variations,
+        )  # fmt: skip
+        entry = ListedResult(before, output, input_path, options.censor, variations)
+        item.setData(Qt.ItemDataRole.UserRole, entry)
         item.setToolTip(
             self.tr("{output}\ncompared with {before}").format(output=output, before=before)
         )
@@ -1044,7 +1092,7 @@ class MainWindow(QMainWindow):
         for row in range(self.results.count()):
             item = self.results.item(row)
             marker = self.tr(OUT_OF_DATE)
-            if item.data(Qt.ItemDataRole.UserRole)[2] == name and marker not in item.text():
+            if self._entry(item).input.name == name and marker not in item.text():
                 item.setText(f"{item.text()} {marker}")
                 marked += 1
         return marked
@@ -1124,10 +1172,10 @@ class MainWindow(QMainWindow):
         if item is None:
             self.compare.clear()
             return
-        before_path, after_path, _ = item.data(Qt.ItemDataRole.UserRole)
+        entry = self._entry(item)
         try:
-            before = load_picture(Path(before_path), max_pixels=None).rgb8
-            after = load_picture(Path(after_path), max_pixels=None).rgb8
+            before = load_picture(entry.before, max_pixels=None).rgb8
+            after = load_picture(entry.output, max_pixels=None).rgb8
         except PictureError as error:
             self._append_log(str(error), error=True)
             return
@@ -1145,14 +1193,72 @@ class MainWindow(QMainWindow):
             self._append_log(message.format(folder=folder, error=error.strerror or error),
                              error=True)  # fmt: skip
             return False
+        failure = self.tr("no file manager could open the output folder; it is {folder}")
+        return self._show_folder(folder, failure.format(folder=folder.resolve()))
+
+    def _show_folder(self, folder: Path, failure: str) -> bool:
+        """Open ``folder`` in the file manager; when none opens it, the message ``failure``
+        goes to the log and the status bar, and False is returned."""
         if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder.resolve()))):
             return True
-        message = self.tr("no file manager could open the output folder; it is {folder}").format(
-            folder=folder.resolve()
-        )
-        self._append_log(message, error=True)
-        self.statusBar().showMessage(message)
+        self._append_log(failure, error=True)
+        self.statusBar().showMessage(failure)
         return False
+
+    # --- the results list's right-click menu ------------------------------------------------
+
+    @staticmethod
+    def _entry(item: QListWidgetItem) -> ListedResult:
+        entry = item.data(Qt.ItemDataRole.UserRole)
+        assert isinstance(entry, ListedResult)
+        return entry
+
+    def result_menu(self, item: QListWidgetItem) -> QMenu:
+        """The right-click menu of the result ``item`` (see :data:`RESULT_ACTIONS`); its
+        actions by English text in ``result_actions``."""
+        entry = self._entry(item)
+        slots: dict[str, Callable[[], object]] = {
+            "Open in painter": lambda: self.open_painter(entry.input),
+            "Show in folder": lambda: self.show_result_in_folder(entry),
+            "Redo this picture": lambda: self.redo_result(entry),
+        }
+        tips = {
+            "Open in painter": self.tr("Open {name} in the painter to fix its mask"),
+            "Show in folder": self.tr("Show the folder of {result} in the file manager"),
+            "Redo this picture": self.tr("Restore {name} again, replacing only its own result"),
+        }
+        menu = QMenu(self.results)
+        menu.setToolTipsVisible(True)
+        self.result_actions: dict[str, QAction] = {}
+        for text in RESULT_ACTIONS:
+            tip = tips[text].format(name=entry.input.name, result=entry.output.name)
+            action = make_action(menu, self.tr(text), None, slots[text], tip)
+            menu.addAction(action)
+            self.result_actions[text] = action
+        self.result_actions["Redo this picture"].setEnabled(not self.running)
+        return menu
+
+    def _show_result_menu(self, position: QPoint) -> None:
+        item = self.results.itemAt(position)
+        if item is None:
+            return
+        menu = self.result_menu(item)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.results.viewport().mapToGlobal(position))
+
+    def show_result_in_folder(self, entry: ListedResult) -> bool:
+        """Show the folder holding ``entry``'s result in the file manager; False (and said)
+        when none opens it."""
+        folder = entry.output.parent
+        failure = self.tr("no file manager could open the folder of {name}; it is {folder}")
+        return self._show_folder(
+            folder, failure.format(name=entry.output.name, folder=folder.resolve())
+        )
+
+    def redo_result(self, entry: ListedResult) -> bool:
+        """Restore ``entry``'s input again as it was restored (censor type, number of
+        variations), replacing its own results only; False when it did not start."""
+        return self.decensor_picture(entry.input.name, entry.censor, entry.variations)
 
     def _browse(self, key: str) -> None:
         chosen = QFileDialog.getExistingDirectory(
@@ -1176,6 +1282,7 @@ class MainWindow(QMainWindow):
                     self.censor,
                 ),
                 self,
+                self.settings,  # the recent pictures are kept with the window's settings
             )
             self.painter.decensor_requested.connect(self.decensor_picture)
             # A mask from mosaic detection (or with an original) is restored as a mosaic.
@@ -1187,10 +1294,14 @@ class MainWindow(QMainWindow):
         self.painter.raise_()
         return self.painter
 
-    def decensor_picture(self, name: str, censor: str | None = None) -> bool:
-        """ "Save and decensor": restore just the input ``name`` (replacing its old result),
-        as ``censor`` ("bar"/"mosaic") when given (the painter's mask came from mosaic
-        detection), else as the window's censor type. False when it did not start."""
+    def decensor_picture(
+        self, name: str, censor: str | None = None, variations: int | None = None
+    ) -> bool:
+        """ "Save and decensor" and "Redo this picture": restore just the input ``name``
+        (replacing its old result), as ``censor`` ("bar"/"mosaic") when given (the painter's
+        mask came from mosaic detection, or the result was made so), else as the window's
+        censor type; ``variations`` results when given, else as many as the window says.
+        False when it did not start."""
         mode: CensorType | None = "mosaic" if censor == "mosaic" else (
             "bar" if censor == "bar" else None
         )  # fmt: skip
@@ -1199,7 +1310,7 @@ class MainWindow(QMainWindow):
                 self.tr("a batch is running: decensor the picture when it ends"), error=True
             )
             return False
-        started = self.start(only=[name], overwrite=True, censor=mode)
+        started = self.start(only=[name], overwrite=True, censor=mode, variations=variations)
         self.raise_()
         return started
 

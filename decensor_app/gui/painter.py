@@ -29,6 +29,8 @@ from PySide6.QtCore import (
     QPointF,
     QRect,
     QRectF,
+    QSettings,
+    QSize,
     Qt,
     Signal,
 )
@@ -94,6 +96,17 @@ PAN_BUTTONS = (Qt.MouseButton.RightButton, Qt.MouseButton.MiddleButton)
 MIN_SCALE, MAX_SCALE = 0.02, 32.0
 #: The text of the "Save As..." button in questions that offer it.
 SAVE_AS = QT_TRANSLATE_NOOP("PainterWindow", "Save As...")
+#: How many pictures File > Open Recent lists, and its settings key (a list of paths, the
+#: latest first).
+RECENT_COUNT = 10
+RECENT_KEY = "painter/recent"
+#: The whole-mask edits of the Edit menu: shortcuts as for a selection in painting programs
+#: (Ctrl+A select all, Ctrl+D deselect, Ctrl+I invert), none of them taken in the painter.
+MASK_ACTIONS: tuple[tuple[str, str], ...] = (
+    (QT_TRANSLATE_NOOP("PainterWindow", "Clear mask"), "Ctrl+D"),
+    (QT_TRANSLATE_NOOP("PainterWindow", "Invert mask"), "Ctrl+I"),
+    (QT_TRANSLATE_NOOP("PainterWindow", "Fill mask"), "Ctrl+A"),
+)
 
 Answer = QMessageBox.StandardButton | str
 
@@ -498,6 +511,37 @@ class PaintCanvas(ZoomPan):
             self.view_changed.emit()
 
 
+class _WrappingLabel(QLabel):
+    """A status bar label that wraps instead of cutting its text (with a note added, "no clean
+    original found...", translated texts outgrow the window), one line high when it fits.
+
+    QStatusBar sizes its widgets by their size hints, and a wrapping QLabel's hint assumes a
+    narrow column (several lines): the hints here are the height the text needs at the
+    label's own width.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+
+    def _height(self) -> int:
+        return self.heightForWidth(max(self.width(), 1))
+
+    def hasHeightForWidth(self) -> bool:
+        return False  # the hints below already follow the width
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self._height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # another width may need another number of lines
+
+
 class _ShortcutsThrough(QObject):
     """Lets letter and bracket shortcuts through a focused number box (which would take every
     printable key as typing): digits and editing keys still go to the box."""
@@ -530,11 +574,18 @@ class PainterWindow(QMainWindow):
     decensor_as_requested = Signal(str, str)
     mask_saved = Signal(str)
 
-    def __init__(self, folders: FolderSource, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        folders: FolderSource,
+        parent: QWidget | None = None,
+        settings: QSettings | None = None,
+    ) -> None:
         """``folders()`` returns (input dir, originals dir, censor type) when opening and
-        saving."""
+        saving; ``settings`` keeps the recent pictures (by default the app's, as the main
+        window's)."""
         super().__init__(parent)
         self.folders = folders
+        self.settings = settings or QSettings("decensor_app", "decensor")
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
         self.canvas: PaintCanvas | None = None
@@ -546,7 +597,8 @@ class PainterWindow(QMainWindow):
         self.overlay_color = QColor(*OVERLAY_RGBA[:3])
         self._shortcuts_through = _ShortcutsThrough(self)
         self._build_toolbars()
-        self.status = QLabel(self.tr("Open a picture (Ctrl+O) or drop one here"))
+        self._build_menus()
+        self.status = _WrappingLabel(self.tr("Open a picture (Ctrl+O) or drop one here"))
         self.statusBar().addWidget(self.status, 1)
         self._show_empty()
         self.setAcceptDrops(True)
@@ -588,7 +640,7 @@ class PainterWindow(QMainWindow):
     def _build_toolbars(self) -> None:
         sp = QStyle.StandardPixmap
         files = self._toolbar(self.tr("File"))
-        open_action = self._action(
+        self.open_action = open_action = self._action(
             self.tr("Open..."), QKeySequence.StandardKey.Open, self.choose_file,
             self._standard(sp.SP_DialogOpenButton), self.tr("Open a picture"),
         )  # fmt: skip
@@ -654,12 +706,14 @@ class PainterWindow(QMainWindow):
             ("smaller", self.tr("Smaller"), self.tr("Smaller brush"), "[", -4),
             ("larger", self.tr("Larger"), self.tr("Larger brush"), "]", 4),
         )
-        for icon, text, tip, key, step in sizes:
-            tools.addAction(
-                self._action(
-                    text, key, partial(self.size_box.stepBy, step), self._drawn(icon), tip,
-                )
-            )  # fmt: skip
+        self.size_actions = [
+            self._action(
+                text, key, partial(self.size_box.stepBy, step), self._drawn(icon), tip,
+            )
+            for icon, text, tip, key, step in sizes
+        ]  # fmt: skip
+        for action in self.size_actions:
+            tools.addAction(action)
         # Own actions with fixed texts: Qt's undo actions rename themselves ("Undo paint
         # (brush)"), which makes the toolbar's buttons change width.
         self.undo_action = self._action(
@@ -687,21 +741,36 @@ class PainterWindow(QMainWindow):
         edit.addAction(self.undo_action)
         edit.addAction(self.redo_action)
         edit.addSeparator()
-        edit.addAction(
-            self._action(
-                self.tr("Detect mosaic"), "Ctrl+M", self.detect_mosaic, self._drawn("detect"),
-                self.tr("Find mosaics and add them to the mask (check the result)"),
-            )
+        self.detect_action = self._action(
+            self.tr("Detect mosaic"), "Ctrl+M", self.detect_mosaic, self._drawn("detect"),
+            self.tr("Find mosaics and add them to the mask (check the result)"),
         )  # fmt: skip
+        edit.addAction(self.detect_action)
+        # In the Edit menu only (see _build_menus): the toolbar has no room for them.
+        slots = {"Clear mask": self.clear_mask, "Invert mask": self.invert_mask,
+                 "Fill mask": self.fill_mask}  # fmt: skip
+        tips = {
+            "Clear mask": self.tr("Erase the whole mask (green without an original stays)"),
+            "Invert mask": self.tr("Mask what is not masked, and unmask what is"),
+            "Fill mask": self.tr("Mask the whole picture"),
+        }
+        self.mask_actions = {
+            text: self._action(self.tr(text), key, slots[text], tip=tips[text])
+            for text, key in MASK_ACTIONS
+        }
 
         self.addToolBarBreak()
         view = self._toolbar(self.tr("View"))
-        view.addAction(self._action(self.tr("Zoom in"), QKeySequence.StandardKey.ZoomIn,
-                                    self._zoom_in, self._drawn("zoom in")))  # fmt: skip
-        view.addAction(self._action(self.tr("Zoom out"), QKeySequence.StandardKey.ZoomOut,
-                                    self._zoom_out, self._drawn("zoom out")))  # fmt: skip
-        view.addAction(self._action(self.tr("Fit"), "Ctrl+0", self._fit, self._drawn("fit"),
-                                    self.tr("Fit the picture to the window")))  # fmt: skip
+        self.view_actions = [
+            self._action(self.tr("Zoom in"), QKeySequence.StandardKey.ZoomIn, self._zoom_in,
+                         self._drawn("zoom in")),
+            self._action(self.tr("Zoom out"), QKeySequence.StandardKey.ZoomOut, self._zoom_out,
+                         self._drawn("zoom out")),
+            self._action(self.tr("Fit"), "Ctrl+0", self._fit, self._drawn("fit"),
+                         self.tr("Fit the picture to the window")),
+        ]  # fmt: skip
+        for action in self.view_actions:
+            view.addAction(action)
         self.zoom_label = QLabel()
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.zoom_label.setToolTip(self.tr("Zoom: screen pixels per picture pixel"))
@@ -729,6 +798,103 @@ class PainterWindow(QMainWindow):
         self._update_zoom()
         for bar in (edit, tools, view):  # File's "Save and decensor" would widen them all
             _even_widths(bar)
+
+    def _build_menus(self) -> None:
+        """A menu bar with every action and its shortcut (the toolbars' and the whole-mask
+        edits); File > Open Recent lists the pictures opened last."""
+        bar = self.menuBar()
+        files = bar.addMenu(self.tr("&File"))
+        files.addAction(self.open_action)
+        self.recent_menu = files.addMenu(self.tr("Open &Recent"))
+        self.recent_menu.setToolTipsVisible(True)
+        # Filled when the File menu opens: pictures deleted meanwhile are left out.
+        files.aboutToShow.connect(self._fill_recent_menu)
+        files.addSeparator()
+        for action in (self.save_action, self.save_as_action, self.save_decensor_action):
+            files.addAction(action)
+        files.addSeparator()
+        files.addAction(self._action(self.tr("Close"), QKeySequence.StandardKey.Close,
+                                     self.close, tip=self.tr("Close the painter")))  # fmt: skip
+        edit = bar.addMenu(self.tr("&Edit"))
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+        edit.addSeparator()
+        for action in self.mask_actions.values():
+            edit.addAction(action)
+        edit.addSeparator()
+        edit.addAction(self.detect_action)
+        tools = bar.addMenu(self.tr("&Tools"))
+        for action in self.tool_actions.values():
+            tools.addAction(action)
+        tools.addSeparator()
+        for action in self.size_actions:
+            tools.addAction(action)
+        view = bar.addMenu(self.tr("&View"))
+        for action in self.view_actions:
+            view.addAction(action)
+        view.addSeparator()
+        view.addAction(self._action(self.tr("Overlay colour..."), None,
+                                    self.choose_overlay_color,
+                                    tip=self.tr("Colour the mask is shown in (the saved mask "
+                                                "stays green)")))  # fmt: skip
+        for menu in (files, edit, tools, view):
+            menu.setToolTipsVisible(True)
+        self._fill_recent_menu()
+
+    # --- recent pictures -------------------------------------------------------------------
+
+    def recent_files(self) -> list[Path]:
+        """The pictures opened last, the latest first (at most :data:`RECENT_COUNT`); those
+        that no longer exist are dropped from the setting."""
+        stored = self.settings.value(RECENT_KEY, [], type=list)
+        paths = [Path(str(path)) for path in stored] if isinstance(stored, list) else []
+        existing = [path for path in paths if path.is_file()][:RECENT_COUNT]
+        if existing != paths:
+            self._store_recent(existing)
+        return existing
+
+    def _store_recent(self, paths: list[Path]) -> None:
+        if paths:
+            self.settings.setValue(RECENT_KEY, [str(path) for path in paths])
+        else:
+            self.settings.remove(RECENT_KEY)
+        self.settings.sync()  # another window (or the next start) reads the same list
+
+    def _remember_opened(self, path: Path) -> None:
+        opened = path.resolve()
+        others = [known for known in self.recent_files() if known != opened]
+        self._store_recent([opened, *others][:RECENT_COUNT])
+        self._fill_recent_menu()
+
+    def clear_recent(self) -> None:
+        """Empty File > Open Recent."""
+        self._store_recent([])
+        self._fill_recent_menu()
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        files = self.recent_files()
+        for number, path in enumerate(files, 1):
+            # "&1 art.png" ... "1&0 art.png": a key for each; a "&" of a name is no key.
+            index = f"&{number}" if number < 10 else f"1&{number - 10}"
+            action = make_action(menu, f"{index} {path.name.replace('&', '&&')}", None,
+                                 partial(self.open_recent, path), str(path))  # fmt: skip
+            menu.addAction(action)
+        menu.addSeparator()
+        clear = make_action(menu, self.tr("Clear list"), None, self.clear_recent,
+                            self.tr("Forget the pictures opened last"))  # fmt: skip
+        clear.setEnabled(bool(files))
+        menu.addAction(clear)
+
+    def open_recent(self, path: Path) -> bool:
+        """Open ``path`` from File > Open Recent; a picture deleted meanwhile is dropped from
+        the list (and said) instead."""
+        if not path.is_file():
+            self.status.setText(self.tr("{path} no longer exists").format(path=path))
+            self._fill_recent_menu()
+            return False
+        return self.open_file(path)
 
     # --- document --------------------------------------------------------------------------
 
@@ -802,6 +968,7 @@ class PainterWindow(QMainWindow):
         self.canvas.setFocus()
         self.setWindowTitle(self.tr("Paint the censor mask - {name}[*]").format(name=path.name))
         self.setWindowModified(False)
+        self._remember_opened(path)
         self._update_status()
         if document.unknown.any():
             self.status.setText(
@@ -844,9 +1011,7 @@ class PainterWindow(QMainWindow):
             self.status.setText(self.tr("no mosaic found: paint the censored area by hand"))
             return 0
         found = detection_mask(regions, self.document.mask.shape)
-        edit = self.document.set_mask(self.document.mask | found)
-        self.undo_stack.push(EditCommand(self.canvas, [edit], self.tr("detect mosaic")))
-        self.canvas.refresh()
+        self._replace_mask(self.document.mask | found, self.tr("detect mosaic"))
         self.mosaic_detected = True
         blocks = ", ".join(f"{r.grid.block} px" for r in regions)
         self.status.setText(
@@ -855,6 +1020,36 @@ class PainterWindow(QMainWindow):
             )
         )
         return len(regions)
+
+    def _replace_mask(self, mask: np.ndarray, text: str) -> bool:
+        """Make ``mask`` (HxW bool) the mask, as one step of the undo stack named ``text``;
+        green without a clean original stays masked. False when nothing changed (no step)."""
+        if self.document is None or self.canvas is None:
+            return False
+        edit = self.document.set_mask(mask)
+        self.canvas.refresh()
+        if not edit.changed:
+            return False
+        self.undo_stack.push(EditCommand(self.canvas, [edit], text))
+        return True
+
+    def clear_mask(self) -> bool:
+        """Erase the whole mask (one undoable step)."""
+        if self.document is None:
+            return False
+        return self._replace_mask(np.zeros_like(self.document.mask), self.tr("clear mask"))
+
+    def invert_mask(self) -> bool:
+        """Mask what is not masked and unmask what is (one undoable step)."""
+        if self.document is None:
+            return False
+        return self._replace_mask(~self.document.mask, self.tr("invert mask"))
+
+    def fill_mask(self) -> bool:
+        """Mask the whole picture (one undoable step)."""
+        if self.document is None:
+            return False
+        return self._replace_mask(np.ones_like(self.document.mask), self.tr("fill mask"))
 
     # --- view ------------------------------------------------------------------------------
 

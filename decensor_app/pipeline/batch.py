@@ -64,6 +64,8 @@ class BatchOptions:
     censor: CensorType = "bar"
     model: str | None = None  # None = the default model for the censor type
     models_dir: Path | None = None
+    #: How a learned model runs (:data:`~decensor_app.engines.RUNTIMES`).
+    runtime: str = "auto"
     variations: int = 1
     #: Restore each patch in its eight flips and transposes and average the results
     #: (:class:`~decensor_app.engines.ensemble.FlipAverage`): a little better, 8x the work.
@@ -295,7 +297,9 @@ def batch_engine(options: BatchOptions, engine: Engine | None = None) -> Engine:
     """
     if engine is None:
         try:
-            engine = load_engine(options.model_name, options.censor, options.models_dir)
+            engine = load_engine(
+                options.model_name, options.censor, options.models_dir, options.runtime
+            )
         except EngineError as error:
             raise UsageError(str(error)) from error
     elif not engine.supports(options.censor):

@@ -352,6 +352,7 @@ def benchmark(
     work_dir: Path | None = None,
     log: Callable[[str], None] = lambda message: None,
     book: bool = False,
+    runtime: str = "auto",
 ) -> dict[str, Any]:
     """Run the benchmark; returns the report (see :func:`to_markdown`).
 
@@ -377,7 +378,9 @@ def benchmark(
     engines: dict[str, Engine] = {}
     model_names: list[str] = []  # what was asked for; it may be a baseline itself
     for position, item in enumerate([*chosen, *BASELINES[censor]]):
-        engine = item if isinstance(item, Engine) else load_engine(item, censor, models_dir)
+        engine = (
+            item if isinstance(item, Engine) else load_engine(item, censor, models_dir, runtime)
+        )
         engines.setdefault(engine.info.name, engine)
         if position < len(chosen) and engine.info.name not in model_names:
             model_names.append(engine.info.name)

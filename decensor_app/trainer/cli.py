@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from decensor_app import architectures
+from decensor_app.engines import RUNTIMES
 from decensor_app.trainer.dataset import BuildOptions
 from decensor_app.trainer.run import STRATEGIES, FitConfig
 
@@ -167,6 +168,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--input-size", type=positive_int, default=None,
         help="patch side the app runs the model at (default: the training size)",
     )  # fmt: skip
+    export.add_argument(
+        "--no-onnx", dest="onnx", action="store_false",
+        help="write no ONNX graph beside the weights (the app then runs the model with "
+        "TensorFlow, which starts seconds slower)",
+    )  # fmt: skip
+
+    export_onnx = commands.add_parser(
+        "export-onnx",
+        help="add the ONNX graph (for ONNX Runtime) to an installed model, from its weights",
+    )
+    export_onnx.add_argument("--model", dest="models", action="append", required=True,
+                             metavar="NAME", help="installed model (repeatable)")  # fmt: skip
+    export_onnx.add_argument("--models-dir", type=Path, default=Path("models"))
 
     evaluate = commands.add_parser("evaluate", help="score a model against the baselines")
     evaluate.add_argument("--model", required=True)
@@ -178,6 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--seed", type=int, default=1234)
     evaluate.add_argument("--json", type=Path, default=None, help="report file (.json and .md)")
     evaluate.add_argument("--grid", type=Path, default=None, help="side-by-side picture grid")
+    evaluate.add_argument("--runtime", choices=RUNTIMES, default="auto",
+                          help="how the model runs (see `decensor --help`)")  # fmt: skip
     evaluate.add_argument(
         "--average-flips",
         action="store_true",
@@ -196,6 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="model to measure (repeatable; default: the censor type's default model)",
     )  # fmt: skip
     bench.add_argument("--models-dir", type=Path, default=None)
+    bench.add_argument("--runtime", choices=RUNTIMES, default="auto",
+                       help="how the learned models run (see `decensor --help`)")  # fmt: skip
     bench.add_argument(
         "--cases", type=positive_int, default=None, help="pictures to censor (default: each once)"
     )
@@ -294,9 +312,23 @@ def _export(args: argparse.Namespace) -> int:
 
     manifest = export(
         args.run, args.name, args.models_dir, args.description, args.default, args.input_size,
-        overwrite=args.overwrite, log=_log,
+        overwrite=args.overwrite, log=_log, onnx=args.onnx,
     )  # fmt: skip
     _log(f"exported {manifest.name} ({manifest.parameters:,} parameters) to {args.models_dir}")
+    return 0
+
+
+def _export_onnx(args: argparse.Namespace) -> int:
+    from decensor_app.engines import EngineError
+    from decensor_app.trainer.export import export_graph
+
+    for name in args.models:
+        try:
+            manifest = export_graph(name, args.models_dir, log=_log)
+        except EngineError as error:
+            _log(f"decensor-train: error: {error}")
+            return 2
+        _log(f"wrote {args.models_dir / manifest.onnx} and its checksum into {name}.json")
     return 0
 
 
@@ -307,7 +339,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         check_report_path(args.json)  # before the evaluation, not after it
     report = evaluate(
         args.model, args.data, args.censor, args.models_dir, args.split, args.limit, args.seed,
-        args.grid, average_flips=args.average_flips,
+        args.grid, average_flips=args.average_flips, runtime=args.runtime,
     )  # fmt: skip
     if args.json is not None:
         write_report(report, args.json)
@@ -331,7 +363,7 @@ def _benchmark(args: argparse.Namespace) -> int:
     try:
         report = benchmark(
             args.pictures, args.censor, args.models or (), args.models_dir, args.cases,
-            args.seed, args.grid, args.work_dir, log=_log, book=args.book,
+            args.seed, args.grid, args.work_dir, log=_log, book=args.book, runtime=args.runtime,
         )  # fmt: skip
     except EngineError as error:  # unknown model, or one that does not restore this censor
         _log(f"decensor-train: error: {error}")
@@ -342,6 +374,7 @@ def _benchmark(args: argparse.Namespace) -> int:
         + (["--cases", str(args.cases)] if args.cases is not None else [])
         + (["--book"] if args.book else [])
         + (["--models-dir", str(args.models_dir)] if args.models_dir is not None else [])
+        + (["--runtime", args.runtime] if args.runtime != "auto" else [])
         + [option for model in args.models or () for option in ("--model", model)]
         + ["--json", str(args.json), "--grid", str(args.grid)]
     )
@@ -385,6 +418,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "build-dataset": _build_dataset,
         "fit": _fit,
         "export": _export,
+        "export-onnx": _export_onnx,
         "evaluate": _evaluate,
         "benchmark": _benchmark,
         "describe": _describe,

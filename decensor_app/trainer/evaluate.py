@@ -223,8 +223,10 @@ def evaluate(
     grid_path: Path | None = None,
     grid_examples: int = 6,
     average_flips: bool = False,
+    runtime: str = "auto",
 ) -> dict[str, Any]:
-    """Score ``model`` and the baselines; returns the report (see :func:`to_markdown`).
+    """Score ``model`` (run by ``runtime``, :data:`~decensor_app.engines.RUNTIMES`) and the
+    baselines; returns the report (see :func:`to_markdown`).
 
     With ``average_flips`` the model is also scored as the app's flip average runs it
     (:class:`~decensor_app.engines.ensemble.FlipAverage`), in a row of its own.
@@ -238,7 +240,7 @@ def evaluate(
     files = split_files(data, split)[:limit]
     if not files:  # before any work, and so before any report is written
         raise ValueError(f"the {split} split of {data} has no patches: nothing to evaluate")
-    engine = load_engine(model, censor, models_dir)
+    engine = load_engine(model, censor, models_dir, runtime)
     if engine.native_size:
         size = engine.native_size
     else:

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from decensor_app import architectures
-from decensor_app.engines.base import EngineError
-from decensor_app.engines.generators import build_network, write_model
-from decensor_app.engines.manifest import Manifest, find_manifests
+from decensor_app.engines.base import CensorType, EngineError
+from decensor_app.engines.generators import GeneratorEngine, build_network, write_model
+from decensor_app.engines.manifest import Manifest, find_manifests, install_graph
 from decensor_app.trainer.dataset import load_manifest
+from decensor_app.trainer.onnx_export import checked_graph
 from decensor_app.trainer.run import RunDir, ema_group, network_config, read_checkpoint
 
 #: Gaps between log records longer than this are pauses between sessions, not training.
@@ -37,8 +38,11 @@ def export(
     input_size: int | None = None,
     overwrite: bool = False,
     log: Callable[[str], None] = print,
+    onnx: bool = True,
 ) -> Manifest:
-    """Write ``name``'s weights and manifest from the newest checkpoint of ``run_path``.
+    """Write ``name``'s weights and manifest from the newest checkpoint of ``run_path``, and
+    with ``onnx`` its network as an ONNX graph for ONNX Runtime (checked against the Keras
+    network, :func:`~decensor_app.trainer.onnx_export.checked_graph`).
 
     ``input_size`` is the patch side the app will run the network at (default: the training
     size). The networks are fully convolutional, so a model trained on 128 px crops may run on
@@ -52,6 +56,7 @@ def export(
 
     Raises:
         FileExistsError: ``name`` is installed and ``overwrite`` is false.
+        ValueError: the ONNX graph's outputs differ from the network's.
     """
     existing = Path(models_dir) / f"{name}.json"
     if existing.exists() and not overwrite:  # before any work
@@ -115,6 +120,12 @@ def export(
         }
     except FileNotFoundError:
         training["data"] = {"path": config.data}
+    size = input_size or config.size
+    graph = None
+    if onnx:
+        censor: CensorType = config.censor  # type: ignore[assignment]
+        graph, difference = checked_graph(network, config.arch, settings, censor, size)
+        log(f"ONNX graph: outputs within {difference:.1e} of the Keras network's")
     manifest = write_model(
         network,
         models_dir,
@@ -122,15 +133,37 @@ def export(
         config.arch,
         settings,
         [config.censor],  # type: ignore[list-item]
-        input_size or config.size,
+        size,
         description=description or f"{config.arch} {config.censor} model trained {step} steps",
         training=json.loads(json.dumps(training)),
         default_for=[config.censor] if default else [],
         overwrite=overwrite,
+        onnx_model=graph,
     )
     if default:
         hand_over_default(models_dir, name, config.censor, log)
     return manifest
+
+
+def export_graph(
+    name: str, models_dir: Path, log: Callable[[str], None] = print
+) -> Manifest:
+    """Add the ONNX graph to the installed model ``name`` (made from its verified weights; the
+    weights and everything else in its manifest stay as they are).
+
+    Raises:
+        EngineError: no such model, or its weights do not load.
+        ValueError: the graph's outputs differ from the network's.
+    """
+    folder = Path(models_dir)
+    manifest = Manifest.load(folder / f"{name}.json")
+    engine = GeneratorEngine(manifest, folder)  # checks the weights' SHA-256
+    censor = manifest.censor_types[0]
+    graph, difference = checked_graph(
+        engine.network, manifest.architecture, manifest.config, censor, manifest.input_size
+    )
+    log(f"{name}: ONNX graph within {difference:.1e} of the Keras network's outputs")
+    return install_graph(manifest, folder, graph)
 
 
 def hand_over_default(

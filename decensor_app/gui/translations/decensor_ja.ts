@@ -59,11 +59,204 @@
     </message>
 </context>
 <context>
+    <name>Command</name>
+    <message>
+        <source>Restore the green-painted (0,255,0) regions of the PNGs in the input folder and write the results to the output folder. Inputs are never modified.</source>
+        <extracomment>The translation of the messages (None: English), loaded by :func:`use_language`.</extracomment>
+        <translation>入力フォルダーの PNG で緑 (0,255,0) に塗られた領域を修復し、結果を出力フォルダーに書き出します。入力ファイルは変更されません。</translation>
+    </message>
+    <message>
+        <source>show this help and exit</source>
+        <translation>このヘルプを表示して終了します</translation>
+    </message>
+    <message>
+        <source>bar: invent what is under the green; mosaic: restore from the original&apos;s mosaic pixels (default: bar)</source>
+        <translation>bar：緑の下を新たに描きます。mosaic：元画像のモザイクのピクセルから修復します（既定：bar）</translation>
+    </message>
+    <message>
+        <source>folder of green-painted PNGs (default: {folder})</source>
+        <translation>緑で塗った PNG のフォルダー（既定：{folder}）</translation>
+    </message>
+    <message>
+        <source>mosaic mode: folder of the same pictures without green, same base name, {extensions} (default: {folder})</source>
+        <translation>モザイクモード：緑を塗る前の同じ画像のフォルダー。同じベース名で {extensions}（既定：{folder}）</translation>
+    </message>
+    <message>
+        <source>folder for results, created if missing (default: {folder})</source>
+        <translation>結果のフォルダー。なければ作成します（既定：{folder}）</translation>
+    </message>
+    <message>
+        <source>engine to use, see --list-models (default: the installed model marked default for the censor type, else {classical})</source>
+        <translation>使うエンジン。--list-models を参照（既定：検閲の種類の既定としてインストールされたモデル、なければ {classical}）</translation>
+    </message>
+    <message>
+        <source>{name} for {censor}</source>
+        <translation>{censor} には {name}</translation>
+    </message>
+    <message>
+        <source>how a learned model runs: onnx (ONNX Runtime on the model&apos;s exported graph: starts in a fraction of a second), keras (TensorFlow on its weights), or auto: onnx when the model has a graph and ONNX Runtime is installed (default: auto)</source>
+        <translation>学習済みモデルの実行方法：onnx（モデルの書き出されたグラフを ONNX Runtime で実行。1 秒もかからず起動）、keras（重みを TensorFlow で実行）、auto（モデルにグラフがあり ONNX Runtime がインストールされていれば onnx）（既定：auto）</translation>
+    </message>
+    <message>
+        <source>folder of installed models (default: the models/ folder shipped with the app)</source>
+        <translation>インストールされたモデルのフォルダー（既定：アプリに付属の models/ フォルダー）</translation>
+    </message>
+    <message>
+        <source>1, 2 or 4 results per picture (flipped inputs); several are named &lt;base&gt;_v&lt;n&gt;.png</source>
+        <translation>画像ごとの結果の数 1、2、4（反転した入力）。複数の場合は &lt;base&gt;_v&lt;n&gt;.png という名前になります</translation>
+    </message>
+    <message>
+        <source>restore each region in its 8 flips and rotations and average them: slightly better (about +0.2 dB on held-out patches) at 8x the model&apos;s work; one variation only</source>
+        <translation>各領域を 8 通りの反転・回転で修復して平均します。少し良くなります（評価用パッチで約 +0.2 dB）が、モデルの処理は 8 倍です。結果は 1 つだけです</translation>
+    </message>
+    <message>
+        <source>replace existing outputs (default: skip them)</source>
+        <translation>既存の出力を置き換えます（既定：スキップ）</translation>
+    </message>
+    <message>
+        <source>take only exact (0,255,0) pixels, not the anti-aliased fringe around them nor regions that JPEG or colour management shifted off pure green</source>
+        <translation>ちょうど (0,255,0) のピクセルだけを対象にし、その周りのアンチエイリアスの縁や、JPEG やカラー管理で純緑からずれた領域は対象にしません</translation>
+    </message>
+    <message>
+        <source>leave alone green that is not exact (or its fringe): by default regions that JPEG or colour management shifted off pure green are restored too, and a picture with green left outside the mask fails; with this it is restored with a warning</source>
+        <translation>純緑でない緑（とその縁）には手を付けません。既定では JPEG やカラー管理で純緑からずれた領域も修復され、マスクの外に緑が残る画像は失敗になります。このオプションを付けると警告付きで修復されます</translation>
+    </message>
+    <message>
+        <source>refuse larger pictures (decompression-bomb guard; default {limit}; 0 = no limit)</source>
+        <translation>これより大きい画像は拒否します（解凍爆弾対策。既定 {limit}、0 = 無制限）</translation>
+    </message>
+    <message>
+        <source>mosaic mode without green paint: detect the mosaics and restore them (inputs may be {extensions}; each picture is its own original)</source>
+        <translation>緑を塗らないモザイクモード：モザイクを検出して修復します（入力は {extensions} でもよく、各画像がそれ自身の元画像になります）</translation>
+    </message>
+    <message>
+        <source>with --auto-mask: write the pictures with the detected mosaics painted green to the output folder for review (ready for {folder}/) and restore nothing</source>
+        <translation>--auto-mask と併用：検出したモザイクを緑で塗った画像を確認用に出力フォルダーへ書き出し（そのまま {folder}/ に使えます）、修復はしません</translation>
+    </message>
+    <message>
+        <source>print one JSON report on stdout (progress on stderr)</source>
+        <translation>JSON のレポートを 1 つ標準出力に出します（進捗は標準エラー出力）</translation>
+    </message>
+    <message>
+        <source>list installed models and exit</source>
+        <translation>インストールされたモデルを一覧表示して終了します</translation>
+    </message>
+    <message>
+        <source>the language of the messages, or the system&apos;s (default: system)</source>
+        <translation>メッセージの言語、またはシステムの言語（既定：system）</translation>
+    </message>
+    <message>
+        <source>{done}/{count} files</source>
+        <translation>{done}/{count} ファイル</translation>
+    </message>
+    <message>
+        <source>{name}: region {done}/{count}</source>
+        <translation>{name}：領域 {done}/{count}</translation>
+    </message>
+    <message>
+        <source>NAME</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <source>ARCHITECTURE</source>
+        <translation>構造</translation>
+    </message>
+    <message>
+        <source>CENSOR</source>
+        <translation>検閲</translation>
+    </message>
+    <message>
+        <source>PARAMETERS</source>
+        <translation>パラメーター</translation>
+    </message>
+    <message>
+        <source>DEFAULT</source>
+        <translation>既定</translation>
+    </message>
+    <message>
+        <source>DESCRIPTION</source>
+        <translation>説明</translation>
+    </message>
+    <message>
+        <source>BROKEN</source>
+        <translation>破損</translation>
+    </message>
+    <message>
+        <source>restored</source>
+        <translation>修復</translation>
+    </message>
+    <message>
+        <source>detected</source>
+        <translation>検出</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>スキップ</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <source>{name} -&gt; {outputs} ({regions} regions, {seconds}s)</source>
+        <translation>{name} -&gt; {outputs}（{regions} 領域、{seconds} 秒）</translation>
+    </message>
+    <message>
+        <source>warning: {warning}</source>
+        <translation>警告：{warning}</translation>
+    </message>
+    <message>
+        <source>{detected} detected, {skipped} skipped, {failed} failed</source>
+        <translation>検出 {detected}、スキップ {skipped}、失敗 {failed}</translation>
+    </message>
+    <message>
+        <source>{restored} restored, {skipped} skipped, {failed} failed</source>
+        <translation>修復 {restored}、スキップ {skipped}、失敗 {failed}</translation>
+    </message>
+    <message>
+        <source> ({count} with a warning)</source>
+        <translation>（警告あり {count}）</translation>
+    </message>
+    <message>
+        <source> (model: {model})</source>
+        <translation>（モデル：{model}）</translation>
+    </message>
+    <message>
+        <source>; interrupted</source>
+        <translation>。中断しました</translation>
+    </message>
+    <message>
+        <source>--max-pixels must be 0 (no limit) or positive</source>
+        <translation>--max-pixels は 0（無制限）か正の数にしてください</translation>
+    </message>
+    <message>
+        <source>decensor: error: {error}</source>
+        <translation>decensor: エラー: {error}</translation>
+    </message>
+    <message>
+        <source>decensor: interrupted; no partial output was left</source>
+        <translation>decensor: 中断しました。書きかけの出力は残っていません</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>(out of date: its mask changed)</source>
         <extracomment>The folder rows by settings key; relative defaults start from ``base_dir``. The pipeline&apos;s messages name the command&apos;s options; the window says its own words. Added to a listed result whose input&apos;s mask was saved again in the painter.</extracomment>
         <translation>（古い結果：マスクが変更されました）</translation>
+    </message>
+    <message>
+        <source>Open in painter</source>
+        <extracomment>The results list&apos;s right-click menu, by the English text (the key of ``result_actions``).</extracomment>
+        <translation>ペイントツールで開く</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>フォルダーに表示</translation>
+    </message>
+    <message>
+        <source>Redo this picture</source>
+        <translation>この画像をやり直す</translation>
     </message>
     <message>
         <source>How many different restorations to make of each picture: 1 writes NAME.png; 2 or 4 write NAME_v1.png ... NAME_v4.png, each restored with another random seed, so that you can keep the best. Classical models give the same result each time.</source>
@@ -211,8 +404,8 @@
         <translation>ログ</translation>
     </message>
     <message>
-        <source>Results of this batch and earlier ones: select one to compare</source>
-        <translation>このバッチと以前の結果：選択すると比較できます</translation>
+        <source>Results of this batch and earlier ones: select one to compare; right-click to fix its mask in the painter, show it in its folder or redo it</source>
+        <translation>このバッチと以前の結果：選択すると比較できます。右クリックで、ペイントツールでマスクを直す、フォルダーに表示する、やり直すことができます</translation>
     </message>
     <message>
         <source>Open output folder</source>
@@ -565,6 +758,22 @@ compared with {before}</source>
         <translation>出力フォルダーを開けるファイルマネージャーがありません。フォルダーは {folder} です</translation>
     </message>
     <message>
+        <source>Open {name} in the painter to fix its mask</source>
+        <translation>{name} をペイントツールで開いてマスクを直します</translation>
+    </message>
+    <message>
+        <source>Show the folder of {result} in the file manager</source>
+        <translation>{result} のあるフォルダーをファイルマネージャーで表示します</translation>
+    </message>
+    <message>
+        <source>Restore {name} again, replacing only its own result</source>
+        <translation>{name} を修復し直し、その画像の結果だけを置き換えます</translation>
+    </message>
+    <message>
+        <source>no file manager could open the folder of {name}; it is {folder}</source>
+        <translation>{name} のフォルダーを開けるファイルマネージャーがありません。フォルダーは {folder} です</translation>
+    </message>
+    <message>
         <source>Choose a folder</source>
         <translation>フォルダーを選択</translation>
     </message>
@@ -615,6 +824,19 @@ compared with {before}</source>
         <source>Save As...</source>
         <extracomment>The tools&apos; shortcuts, in the order of :data:`TOOLS`. Called at open and save time: (input folder, originals folder, censor type) as now chosen. The open dialog&apos;s filter: both cases, as file dialogs may match case-sensitively. Default overlay: the censor green at 55% opacity, so the picture stays visible under it. Buttons that drag to pan, in the painter as in the before/after view; left uses the tool. Zoom limits (picture pixel -&gt; widget pixels), as :meth:`ZoomPan.zoom` clamps them. The text of the &quot;Save As...&quot; button in questions that offer it.</extracomment>
         <translation>名前を付けて保存...</translation>
+    </message>
+    <message>
+        <source>Clear mask</source>
+        <extracomment>How many pictures File &gt; Open Recent lists, and its settings key (a list of paths, the latest first). The whole-mask edits of the Edit menu: shortcuts as for a selection in painting programs (Ctrl+A select all, Ctrl+D deselect, Ctrl+I invert), none of them taken in the painter.</extracomment>
+        <translation>マスクを消去</translation>
+    </message>
+    <message>
+        <source>Invert mask</source>
+        <translation>マスクを反転</translation>
+    </message>
+    <message>
+        <source>Fill mask</source>
+        <translation>マスクで塗りつぶす</translation>
     </message>
     <message>
         <source>Open a picture (Ctrl+O) or drop one here</source>
@@ -746,6 +968,18 @@ compared with {before}</source>
         <translation>モザイクを見つけてマスクに追加します（結果を確認してください）</translation>
     </message>
     <message>
+        <source>Erase the whole mask (green without an original stays)</source>
+        <translation>マスク全体を消します（元画像のない緑は残ります）</translation>
+    </message>
+    <message>
+        <source>Mask what is not masked, and unmask what is</source>
+        <translation>マスクされていない部分をマスクし、マスクされている部分を外します</translation>
+    </message>
+    <message>
+        <source>Mask the whole picture</source>
+        <translation>画像全体をマスクします</translation>
+    </message>
+    <message>
         <source>View</source>
         <translation>表示</translation>
     </message>
@@ -784,6 +1018,50 @@ compared with {before}</source>
     <message>
         <source>Opacity of the mask on screen</source>
         <translation>画面上のマスクの不透明度</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>ファイル(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近使ったファイル(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+    <message>
+        <source>Close the painter</source>
+        <translation>ペイントツールを閉じます</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>編集(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>ツール(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>表示(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Overlay colour...</source>
+        <translation>表示色...</translation>
+    </message>
+    <message>
+        <source>Clear list</source>
+        <translation>一覧を消去</translation>
+    </message>
+    <message>
+        <source>Forget the pictures opened last</source>
+        <translation>最近開いた画像の一覧を消去します</translation>
+    </message>
+    <message>
+        <source>{path} no longer exists</source>
+        <translation>{path} はもうありません</translation>
     </message>
     <message>
         <source>Unsaved painting</source>
@@ -836,6 +1114,18 @@ compared with {before}</source>
     <message>
         <source>found {count} mosaic region(s), blocks {blocks}: check them</source>
         <translation>モザイク領域が {count} 個見つかりました（ブロック {blocks}）：確認してください</translation>
+    </message>
+    <message>
+        <source>clear mask</source>
+        <translation>マスクの消去</translation>
+    </message>
+    <message>
+        <source>invert mask</source>
+        <translation>マスクの反転</translation>
+    </message>
+    <message>
+        <source>fill mask</source>
+        <translation>マスクの塗りつぶし</translation>
     </message>
     <message>
         <source>{width}x{height} - {share}% masked - left: paint, Shift+left: erase, right drag or space+drag: pan, wheel: zoom</source>

@@ -59,11 +59,204 @@
     </message>
 </context>
 <context>
+    <name>Command</name>
+    <message>
+        <source>Restore the green-painted (0,255,0) regions of the PNGs in the input folder and write the results to the output folder. Inputs are never modified.</source>
+        <extracomment>The translation of the messages (None: English), loaded by :func:`use_language`.</extracomment>
+        <translation>修复输入文件夹中 PNG 图片里涂成绿色 (0,255,0) 的区域，并把结果写入输出文件夹。输入文件不会被修改。</translation>
+    </message>
+    <message>
+        <source>show this help and exit</source>
+        <translation>显示此帮助并退出</translation>
+    </message>
+    <message>
+        <source>bar: invent what is under the green; mosaic: restore from the original&apos;s mosaic pixels (default: bar)</source>
+        <translation>bar：重新生成绿色下面的内容；mosaic：根据原图的马赛克像素修复（默认：bar）</translation>
+    </message>
+    <message>
+        <source>folder of green-painted PNGs (default: {folder})</source>
+        <translation>涂有绿色的 PNG 所在的文件夹（默认：{folder}）</translation>
+    </message>
+    <message>
+        <source>mosaic mode: folder of the same pictures without green, same base name, {extensions} (default: {folder})</source>
+        <translation>马赛克模式：未涂绿色的同一批图片所在的文件夹，基本文件名相同，{extensions}（默认：{folder}）</translation>
+    </message>
+    <message>
+        <source>folder for results, created if missing (default: {folder})</source>
+        <translation>结果文件夹，不存在时自动创建（默认：{folder}）</translation>
+    </message>
+    <message>
+        <source>engine to use, see --list-models (default: the installed model marked default for the censor type, else {classical})</source>
+        <translation>要使用的引擎，见 --list-models（默认：已安装并标记为该审查类型默认的模型，否则为 {classical}）</translation>
+    </message>
+    <message>
+        <source>{name} for {censor}</source>
+        <translation>{censor} 用 {name}</translation>
+    </message>
+    <message>
+        <source>how a learned model runs: onnx (ONNX Runtime on the model&apos;s exported graph: starts in a fraction of a second), keras (TensorFlow on its weights), or auto: onnx when the model has a graph and ONNX Runtime is installed (default: auto)</source>
+        <translation>学习模型的运行方式：onnx（用 ONNX Runtime 运行模型导出的图：不到一秒即可启动）、keras（用 TensorFlow 运行其权重）或 auto（模型有图且已安装 ONNX Runtime 时使用 onnx）（默认：auto）</translation>
+    </message>
+    <message>
+        <source>folder of installed models (default: the models/ folder shipped with the app)</source>
+        <translation>已安装模型所在的文件夹（默认：应用自带的 models/ 文件夹）</translation>
+    </message>
+    <message>
+        <source>1, 2 or 4 results per picture (flipped inputs); several are named &lt;base&gt;_v&lt;n&gt;.png</source>
+        <translation>每张图片生成 1、2 或 4 个结果（翻转的输入）；多个结果命名为 &lt;base&gt;_v&lt;n&gt;.png</translation>
+    </message>
+    <message>
+        <source>restore each region in its 8 flips and rotations and average them: slightly better (about +0.2 dB on held-out patches) at 8x the model&apos;s work; one variation only</source>
+        <translation>对每个区域的 8 种翻转和旋转分别修复并取平均：效果略好（在保留的测试块上约 +0.2 dB），但模型的工作量为 8 倍；只生成一个结果</translation>
+    </message>
+    <message>
+        <source>replace existing outputs (default: skip them)</source>
+        <translation>替换已有的输出（默认：跳过）</translation>
+    </message>
+    <message>
+        <source>take only exact (0,255,0) pixels, not the anti-aliased fringe around them nor regions that JPEG or colour management shifted off pure green</source>
+        <translation>只处理恰好为 (0,255,0) 的像素，不处理其周围的抗锯齿边缘，也不处理因 JPEG 或色彩管理而偏离纯绿色的区域</translation>
+    </message>
+    <message>
+        <source>leave alone green that is not exact (or its fringe): by default regions that JPEG or colour management shifted off pure green are restored too, and a picture with green left outside the mask fails; with this it is restored with a warning</source>
+        <translation>不处理非纯绿色的绿色（及其边缘）：默认情况下，因 JPEG 或色彩管理而偏离纯绿色的区域也会被修复，遮罩之外仍有绿色的图片会失败；使用此选项时，这类图片会修复并给出警告</translation>
+    </message>
+    <message>
+        <source>refuse larger pictures (decompression-bomb guard; default {limit}; 0 = no limit)</source>
+        <translation>拒绝更大的图片（防范解压炸弹；默认 {limit}；0 = 不限制）</translation>
+    </message>
+    <message>
+        <source>mosaic mode without green paint: detect the mosaics and restore them (inputs may be {extensions}; each picture is its own original)</source>
+        <translation>无需涂绿色的马赛克模式：检测马赛克并修复（输入可以是 {extensions}；每张图片就是它自己的原图）</translation>
+    </message>
+    <message>
+        <source>with --auto-mask: write the pictures with the detected mosaics painted green to the output folder for review (ready for {folder}/) and restore nothing</source>
+        <translation>与 --auto-mask 一起使用：将检测到的马赛克涂成绿色的图片写入输出文件夹供检查（可直接用于 {folder}/），不进行修复</translation>
+    </message>
+    <message>
+        <source>print one JSON report on stdout (progress on stderr)</source>
+        <translation>在标准输出上打印一份 JSON 报告（进度输出到标准错误）</translation>
+    </message>
+    <message>
+        <source>list installed models and exit</source>
+        <translation>列出已安装的模型并退出</translation>
+    </message>
+    <message>
+        <source>the language of the messages, or the system&apos;s (default: system)</source>
+        <translation>消息的语言，或使用系统的语言（默认：system）</translation>
+    </message>
+    <message>
+        <source>{done}/{count} files</source>
+        <translation>{done}/{count} 个文件</translation>
+    </message>
+    <message>
+        <source>{name}: region {done}/{count}</source>
+        <translation>{name}：区域 {done}/{count}</translation>
+    </message>
+    <message>
+        <source>NAME</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>ARCHITECTURE</source>
+        <translation>架构</translation>
+    </message>
+    <message>
+        <source>CENSOR</source>
+        <translation>审查</translation>
+    </message>
+    <message>
+        <source>PARAMETERS</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>DEFAULT</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>DESCRIPTION</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>BROKEN</source>
+        <translation>损坏</translation>
+    </message>
+    <message>
+        <source>restored</source>
+        <translation>已修复</translation>
+    </message>
+    <message>
+        <source>detected</source>
+        <translation>已检测</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>跳过</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>{name} -&gt; {outputs} ({regions} regions, {seconds}s)</source>
+        <translation>{name} -&gt; {outputs}（{regions} 个区域，{seconds} 秒）</translation>
+    </message>
+    <message>
+        <source>warning: {warning}</source>
+        <translation>警告：{warning}</translation>
+    </message>
+    <message>
+        <source>{detected} detected, {skipped} skipped, {failed} failed</source>
+        <translation>已检测 {detected}，跳过 {skipped}，失败 {failed}</translation>
+    </message>
+    <message>
+        <source>{restored} restored, {skipped} skipped, {failed} failed</source>
+        <translation>已修复 {restored}，跳过 {skipped}，失败 {failed}</translation>
+    </message>
+    <message>
+        <source> ({count} with a warning)</source>
+        <translation>（{count} 个有警告）</translation>
+    </message>
+    <message>
+        <source> (model: {model})</source>
+        <translation>（模型：{model}）</translation>
+    </message>
+    <message>
+        <source>; interrupted</source>
+        <translation>；已中断</translation>
+    </message>
+    <message>
+        <source>--max-pixels must be 0 (no limit) or positive</source>
+        <translation>--max-pixels 必须为 0（不限制）或正数</translation>
+    </message>
+    <message>
+        <source>decensor: error: {error}</source>
+        <translation>decensor: 错误: {error}</translation>
+    </message>
+    <message>
+        <source>decensor: interrupted; no partial output was left</source>
+        <translation>decensor: 已中断；没有留下不完整的输出</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>(out of date: its mask changed)</source>
         <extracomment>The folder rows by settings key; relative defaults start from ``base_dir``. The pipeline&apos;s messages name the command&apos;s options; the window says its own words. Added to a listed result whose input&apos;s mask was saved again in the painter.</extracomment>
         <translation>（已过期：其遮罩已更改）</translation>
+    </message>
+    <message>
+        <source>Open in painter</source>
+        <extracomment>The results list&apos;s right-click menu, by the English text (the key of ``result_actions``).</extracomment>
+        <translation>在绘制工具中打开</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Redo this picture</source>
+        <translation>重新修复这张图片</translation>
     </message>
     <message>
         <source>How many different restorations to make of each picture: 1 writes NAME.png; 2 or 4 write NAME_v1.png ... NAME_v4.png, each restored with another random seed, so that you can keep the best. Classical models give the same result each time.</source>
@@ -211,8 +404,8 @@
         <translation>日志</translation>
     </message>
     <message>
-        <source>Results of this batch and earlier ones: select one to compare</source>
-        <translation>本批次及之前的结果：选择一个进行对比</translation>
+        <source>Results of this batch and earlier ones: select one to compare; right-click to fix its mask in the painter, show it in its folder or redo it</source>
+        <translation>本次批处理和之前的结果：选择一个进行比较；右键单击可在绘制工具中修正其遮罩、在文件夹中显示或重新修复</translation>
     </message>
     <message>
         <source>Open output folder</source>
@@ -565,6 +758,22 @@ compared with {before}</source>
         <translation>没有文件管理器能打开输出文件夹；它位于 {folder}</translation>
     </message>
     <message>
+        <source>Open {name} in the painter to fix its mask</source>
+        <translation>在绘制工具中打开 {name} 以修正其遮罩</translation>
+    </message>
+    <message>
+        <source>Show the folder of {result} in the file manager</source>
+        <translation>在文件管理器中显示 {result} 所在的文件夹</translation>
+    </message>
+    <message>
+        <source>Restore {name} again, replacing only its own result</source>
+        <translation>重新修复 {name}，只替换它自己的结果</translation>
+    </message>
+    <message>
+        <source>no file manager could open the folder of {name}; it is {folder}</source>
+        <translation>没有文件管理器能打开 {name} 所在的文件夹；它位于 {folder}</translation>
+    </message>
+    <message>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
@@ -615,6 +824,19 @@ compared with {before}</source>
         <source>Save As...</source>
         <extracomment>The tools&apos; shortcuts, in the order of :data:`TOOLS`. Called at open and save time: (input folder, originals folder, censor type) as now chosen. The open dialog&apos;s filter: both cases, as file dialogs may match case-sensitively. Default overlay: the censor green at 55% opacity, so the picture stays visible under it. Buttons that drag to pan, in the painter as in the before/after view; left uses the tool. Zoom limits (picture pixel -&gt; widget pixels), as :meth:`ZoomPan.zoom` clamps them. The text of the &quot;Save As...&quot; button in questions that offer it.</extracomment>
         <translation>另存为...</translation>
+    </message>
+    <message>
+        <source>Clear mask</source>
+        <extracomment>How many pictures File &gt; Open Recent lists, and its settings key (a list of paths, the latest first). The whole-mask edits of the Edit menu: shortcuts as for a selection in painting programs (Ctrl+A select all, Ctrl+D deselect, Ctrl+I invert), none of them taken in the painter.</extracomment>
+        <translation>清除遮罩</translation>
+    </message>
+    <message>
+        <source>Invert mask</source>
+        <translation>反转遮罩</translation>
+    </message>
+    <message>
+        <source>Fill mask</source>
+        <translation>填满遮罩</translation>
     </message>
     <message>
         <source>Open a picture (Ctrl+O) or drop one here</source>
@@ -746,6 +968,18 @@ compared with {before}</source>
         <translation>查找马赛克并加入遮罩（请检查结果）</translation>
     </message>
     <message>
+        <source>Erase the whole mask (green without an original stays)</source>
+        <translation>擦除整个遮罩（没有原图的绿色会保留）</translation>
+    </message>
+    <message>
+        <source>Mask what is not masked, and unmask what is</source>
+        <translation>遮盖未遮罩的部分，并取消已遮罩的部分</translation>
+    </message>
+    <message>
+        <source>Mask the whole picture</source>
+        <translation>遮罩整张图片</translation>
+    </message>
+    <message>
         <source>View</source>
         <translation>视图</translation>
     </message>
@@ -784,6 +1018,50 @@ compared with {before}</source>
     <message>
         <source>Opacity of the mask on screen</source>
         <translation>屏幕上遮罩的不透明度</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Close the painter</source>
+        <translation>关闭绘制工具</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Overlay colour...</source>
+        <translation>叠加颜色...</translation>
+    </message>
+    <message>
+        <source>Clear list</source>
+        <translation>清除列表</translation>
+    </message>
+    <message>
+        <source>Forget the pictures opened last</source>
+        <translation>清除最近打开的图片列表</translation>
+    </message>
+    <message>
+        <source>{path} no longer exists</source>
+        <translation>{path} 已不存在</translation>
     </message>
     <message>
         <source>Unsaved painting</source>
@@ -836,6 +1114,18 @@ compared with {before}</source>
     <message>
         <source>found {count} mosaic region(s), blocks {blocks}: check them</source>
         <translation>找到 {count} 个马赛克区域，块大小 {blocks}：请检查</translation>
+    </message>
+    <message>
+        <source>clear mask</source>
+        <translation>清除遮罩</translation>
+    </message>
+    <message>
+        <source>invert mask</source>
+        <translation>反转遮罩</translation>
+    </message>
+    <message>
+        <source>fill mask</source>
+        <translation>填满遮罩</translation>
     </message>
     <message>
         <source>{width}x{height} - {share}% masked - left: paint, Shift+left: erase, right drag or space+drag: pan, wheel: zoom</source>
