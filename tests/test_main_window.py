@@ -429,7 +429,8 @@ def test_a_learned_model_loads_after_the_window_shows_and_tensorflow_stays_quiet
         env=env,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["before show False", "loaded True 1"]
+    # The shipped models have ONNX graphs: the window never imports Keras or TensorFlow.
+    assert result.stdout.splitlines() == ["before show False", "loaded False 1"]
     for chatter in ("oneDNN", "cuda", "absl", "I0000", "E0000"):
         assert chatter not in result.stderr, result.stderr
 

@@ -399,7 +399,7 @@ def test_export_refuses_an_existing_model_name_without_overwrite(
     )  # fmt: skip
     assert replaced.returncode == 0, replaced.stderr
     assert Manifest.load(models / "m.json").description == "second"
-    assert sorted(p.name for p in models.iterdir()) == ["m.json", "m.weights.h5"]
+    assert sorted(p.name for p in models.iterdir()) == ["m.json", "m.onnx", "m.weights.h5"]
     assert load_engine("m", "bar", models).native_size == PATCH
 
 
