@@ -3,8 +3,10 @@ loading models in the background (once per model) so that the window never waits
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +45,28 @@ class _Loading:
 _loads: dict[EngineKey, _Loading] = {}
 _loads_lock = threading.Lock()
 
+#: How long the process, once its windows are closed, waits for a model still loading
+#: (seconds). An ONNX Runtime session is built in well under a second, and a process that exits
+#: while ONNX Runtime is inside its constructor aborts in the library's static destructors
+#: ("terminate called ..."); a Keras load that takes longer is abandoned, as a daemon thread
+#: in TensorFlow is killed cleanly.
+_EXIT_WAIT_S = 5.0
+
+
+_exiting = False
+
+
+@atexit.register
+def _let_loads_finish() -> None:
+    global _exiting
+    with _loads_lock:
+        # The windows are gone by now: a callback emitting into them would crash
+        _exiting = True
+        pending = [loading.done for loading in _loads.values() if not loading.done.is_set()]
+    deadline = time.monotonic() + _EXIT_WAIT_S
+    for done in pending:
+        done.wait(max(0.0, deadline - time.monotonic()))
+
 
 def engine_key(options: BatchOptions) -> EngineKey:
     return (options.model_name, options.censor, str(options.models_dir))
@@ -67,7 +91,7 @@ def _load(key: EngineKey, loading: _Loading, models_dir: Path | None) -> None:
                 del _loads[key]
     with _loads_lock:
         loading.done.set()
-        callbacks = list(loading.callbacks)
+        callbacks = [] if _exiting else list(loading.callbacks)
     for callback in callbacks:
         callback(loading)
 
