@@ -119,24 +119,19 @@ def green_mask_and_left(
 
 
 class _Measures:
-    """The picture in 0-255 units and each pixel's local mean distance from pure green
-    (:func:`_local_green_distance`), computed on first use and then kept."""
+    """Each pixel's local mean distance from pure green (:func:`_local_green_distance`) of
+    ``rgb``, computed on first use and then kept. The picture in 0-255 units is never made
+    whole (3 float32 copies of it, 768 MB at 8000x8000): the rules below convert only the
+    pixels they look at."""
 
     def __init__(self, rgb: np.ndarray) -> None:
         self.rgb = rgb
-        self._values: np.ndarray | None = None
         self._local: np.ndarray | None = None
-
-    @property
-    def values(self) -> np.ndarray:
-        if self._values is None:
-            self._values = _in_8bit_units(self.rgb)
-        return self._values
 
     @property
     def local(self) -> np.ndarray:
         if self._local is None:
-            self._local = _local_green_distance(self.values)
+            self._local = _local_green_distance(self.rgb)
         return self._local
 
 
@@ -147,26 +142,25 @@ def _censor_mask(
     mask = exact_green(rgb)
     if not include_fringe:
         return mask
-    values = measures.values
     if mask.any():
-        mask = _grow_fringe(values, mask)
+        mask = _grow_fringe(rgb, mask)
     if near_green:
         cores, near = _near_green(rgb, measures.local)
         # Only where a core adds something: in a clean PNG the cores lie inside exact green
         # plus fringe, and its mask stays bit-identical to that.
         if (cores & ~mask).any():
-            mask = _grow_fringe(values, mask | near, NEAR_FRINGE_RESIDUAL, NEAR_FRINGE_DISTANCE)
+            mask = _grow_fringe(rgb, mask | near, NEAR_FRINGE_RESIDUAL, NEAR_FRINGE_DISTANCE)
     return mask
 
 
 def _grow_fringe(
-    values: np.ndarray,
+    rgb: np.ndarray,
     mask: np.ndarray,
     max_residual: float = FRINGE_MAX_RESIDUAL,
     near_distance: float = FRINGE_NEAR_GREEN_DISTANCE,
 ) -> np.ndarray:
     """``mask`` (HxW bool, not modified) grown by the fringe rule of :func:`green_mask`, up to
-    :data:`FRINGE_MAX_WIDTH` rings out; ``values`` is the picture in 0-255 units (HxWx3);
+    :data:`FRINGE_MAX_WIDTH` rings out; ``rgb`` is the picture (HxWx3, uint8 or uint16);
     ``max_residual`` is the largest distance from the blend line still called a blend, and a
     ring pixel within ``near_distance`` of pure green is taken whatever its neighbours."""
     mask = mask.copy()
@@ -178,7 +172,7 @@ def _grow_fringe(
         ys, xs = np.nonzero(ring)
         if ys.size == 0:
             break
-        colour = values[ys, xs]
+        colour = _in_8bit_units(rgb[ys, xs])
         to_green = colour - green
         accepted = np.einsum("ij,ij->i", to_green, to_green) <= near_distance**2
         for dy, dx in _NEIGHBOUR_OFFSETS:
@@ -186,7 +180,7 @@ def _grow_fringe(
             inside = (ny >= 0) & (ny < height) & (nx >= 0) & (nx < width)
             ny, nx = np.clip(ny, 0, height - 1), np.clip(nx, 0, width - 1)
             usable = inside & ~mask[ny, nx]
-            neighbour = values[ny, nx]
+            neighbour = _in_8bit_units(rgb[ny, nx])
             towards_green = green - neighbour
             length2 = np.einsum("ij,ij->i", towards_green, towards_green)
             offset = colour - neighbour
@@ -206,13 +200,36 @@ def _grow_fringe(
     return mask
 
 
-def _local_green_distance(values: np.ndarray) -> np.ndarray:
+#: Rows of the picture :func:`_local_green_distance` converts and blurs at a time: its
+#: temporaries stay a few MB whatever the picture's height.
+_LOCAL_BAND_ROWS = 256
+
+
+def _local_green_distance(rgb: np.ndarray) -> np.ndarray:
     """HxW float32: Euclidean distance (0-255 units) from pure green of each pixel's
-    :data:`NEAR_WINDOW`-square mean colour. JPEG noise averages out in it; a region's edge
-    mixes with what is around it, so only the inside of a flat green area comes out close."""
-    local = cv2.blur(values, (NEAR_WINDOW, NEAR_WINDOW), borderType=cv2.BORDER_REPLICATE)
-    local -= np.array(GREEN, np.float32)
-    return np.sqrt(np.einsum("ijk,ijk->ij", local, local))
+    :data:`NEAR_WINDOW`-square mean colour, from ``rgb`` (HxWx3 RGB, uint8 or uint16). JPEG
+    noise averages out in it; a region's edge mixes with what is around it, so only the inside
+    of a flat green area comes out close.
+
+    Computed in bands of rows, each with the rows its windows reach beyond it, so that the
+    float32 copies are of a band and not of the picture; at the picture's top and bottom the
+    border is replicated as for the whole picture.
+    """
+    height = rgb.shape[0]
+    halo = NEAR_WINDOW // 2
+    green = np.array(GREEN, np.float32)
+    distance = np.empty(rgb.shape[:2], np.float32)
+    for top in range(0, height, _LOCAL_BAND_ROWS):
+        bottom = min(top + _LOCAL_BAND_ROWS, height)
+        first, last = max(top - halo, 0), min(bottom + halo, height)
+        band = _in_8bit_units(rgb[first:last])
+        # Replicating the band's own edge rows is right only at the picture's edges; elsewhere
+        # the halo rows are real, and the rows they would distort are cut off below.
+        local = cv2.blur(band, (NEAR_WINDOW, NEAR_WINDOW), borderType=cv2.BORDER_REPLICATE)
+        local = local[top - first : top - first + bottom - top]
+        local -= green
+        distance[top:bottom] = np.sqrt(np.einsum("ijk,ijk->ij", local, local))
+    return distance
 
 
 def _solid_regions(candidate: np.ndarray, min_area: int) -> tuple[np.ndarray, np.ndarray]:
@@ -231,7 +248,7 @@ def _solid_regions(candidate: np.ndarray, min_area: int) -> tuple[np.ndarray, np
     return labels, solid
 
 
-def near_green_regions(rgb: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+def near_green_regions(rgb: np.ndarray) -> np.ndarray:
     """HxW bool: the regions that were painted pure green before JPEG compression or a
     colour-managed export shifted them, without their edge (:func:`green_mask` adds it).
 
@@ -246,10 +263,8 @@ def near_green_regions(rgb: np.ndarray, values: np.ndarray | None = None) -> np.
 
     Args:
         rgb: HxWx3 RGB, uint8 or uint16.
-        values: ``rgb`` in 0-255 units (float32), if already computed.
     """
-    values = _in_8bit_units(rgb) if values is None else values
-    return _near_green(rgb, _local_green_distance(values))[1]
+    return _near_green(rgb, _local_green_distance(rgb))[1]
 
 
 def _near_green(rgb: np.ndarray, local: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -323,12 +338,11 @@ def _green_left(measures: _Measures, mask: np.ndarray) -> GreenLeft | None:
     labels, solid = _solid_regions((measures.local <= GREEN_LEFT_DISTANCE) & ~mask, NEAR_MIN_AREA)
     if not solid.any():
         return None
-    values = measures.values
     left = solid[labels]
     areas = np.bincount(labels[left], minlength=solid.size)
     largest = labels == int(np.argmax(areas))
     ys, xs = np.nonzero(largest)
-    median = np.rint(np.median(values[largest], axis=0)).astype(int)
+    median = np.rint(np.median(_in_8bit_units(measures.rgb[largest]), axis=0)).astype(int)
     return GreenLeft(
         int(np.count_nonzero(left)),
         int(xs.min()),
