@@ -226,8 +226,7 @@ def _local_green_distance(rgb: np.ndarray) -> np.ndarray:
         # Replicating the band's own edge rows is right only at the picture's edges; elsewhere
         # the halo rows are real, and the rows they would distort are cut off below.
         local = cv2.blur(band, (NEAR_WINDOW, NEAR_WINDOW), borderType=cv2.BORDER_REPLICATE)
-        local = local[top - first : top - first + bottom - top]
-        local -= green
+        local = local[top - first : top - first + bottom - top] - green
         distance[top:bottom] = np.sqrt(np.einsum("ijk,ijk->ij", local, local))
     return distance
 

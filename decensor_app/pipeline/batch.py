@@ -3,11 +3,17 @@ progress events and a cancel token. Restoring and ``--detect-only`` are two such
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
+
+import numpy as np
+from PIL import Image
 
 from decensor_app.engines import CENSOR_TYPES, CensorType, Engine, EngineError, load_engine
 from decensor_app.engines import default_model as default_model_for
@@ -40,7 +46,13 @@ from decensor_app.pipeline.results import (
     ProgressCallback,
     Status,
 )
-from decensor_app.pipeline.sources import DetectedMosaics, GreenPaint, MaskSource, detected_mask
+from decensor_app.pipeline.sources import (
+    DetectedMosaics,
+    GreenPaint,
+    MaskedPicture,
+    MaskSource,
+    detected_mask,
+)
 from decensor_app.planning import plan_restoration
 
 VARIATION_COUNTS = (1, 2, 4)
@@ -103,6 +115,10 @@ class BatchOptions:
 
 RegionProgress = Callable[[int, int], None]
 
+#: What a step hands to the batch to write: an output path and how to make its picture (made
+#: when it is written, so that several variations are not all composited at once).
+Write = tuple[Path, Callable[[], Picture]]
+
 
 @dataclass(frozen=True)
 class StepResult:
@@ -113,36 +129,55 @@ class StepResult:
         regions: regions restored, or mosaics detected.
         detections: JSON records of the detected mosaics (auto-mask), else None.
         warning: what the user should check in the result (green left in it), else None.
+        writes: the outputs to write, in order; the batch writes them (maybe in another
+            thread, while the next file is restored).
     """
 
     status: Status
     regions: int
     detections: list[dict[str, object]] | None = None
     warning: str | None = None
+    writes: tuple[Write, ...] = ()
 
 
-class FileStep(Protocol):
-    """What the batch does with one input file, writing ``outputs``."""
+Read = TypeVar("Read", contravariant=True)
 
-    @property
-    def variations(self) -> int:
-        """Outputs per input (the variations)."""
-        ...
+
+class FileStep(Protocol[Read]):
+    """What the batch does with one input file once it is read (:func:`reader` decodes and
+    checks it, maybe ahead, in another thread, while the previous file is worked on): the
+    work, which returns the pictures to write."""
 
     def __call__(
         self,
-        path: Path,
+        read: Read,
         outputs: list[Path],
         on_progress: RegionProgress,
         cancel: CancelToken | None,
     ) -> StepResult:
-        """What was done.
+        """What was done, with the pictures to write to ``outputs``.
 
         Raises:
             FileError: the reason this file cannot be done.
-            Cancelled: the cancel token was set; nothing was written.
+            Cancelled: the cancel token was set; nothing is to be written.
         """
         ...
+
+
+def reader(options: BatchOptions) -> Callable[[Path], MaskedPicture | Picture]:
+    """How the batch reads each input for its step: decoded with its hole and originals
+    (:meth:`MaskSource.masked`), or for ``--detect-only`` decoded only. Only reads.
+
+    The returned function raises :class:`FileError`: the reason the file cannot be done.
+    """
+    if options.detect_only:
+        return functools.partial(load, max_pixels=options.max_pixels)
+    return functools.partial(options.mask_source().masked, max_pixels=options.max_pixels)
+
+
+def output_variations(options: BatchOptions) -> int:
+    """Outputs per input: the variations, or one greened picture with ``--detect-only``."""
+    return 1 if options.detect_only else options.variations
 
 
 @dataclass
@@ -152,62 +187,54 @@ class RestoreStep:
     options: BatchOptions
     engine: Engine
 
-    @property
-    def variations(self) -> int:
-        return self.options.variations
-
     def __call__(
         self,
-        path: Path,
+        read: MaskedPicture,
         outputs: list[Path],
         on_progress: RegionProgress,
         cancel: CancelToken | None,
     ) -> StepResult:
-        masked = self.options.mask_source().masked(path, self.options.max_pixels)
-        base, hole, detections = masked.base, masked.hole, masked.detections
+        base, hole = read.base, read.hole
         base_rgb = base.rgb8
         mosaic = base_rgb if self.options.censor == "mosaic" else None
         plan = plan_restoration(hole, self.engine.native_size)
         variations = [variation_of(output, self.options.variations) for output in outputs]
-        restored = restore_variations(
+        restored: list[np.ndarray | None] = restore_variations(  # type: ignore[assignment]
             base_rgb, hole, plan, self.engine, mosaic, variations,
-            on_region=on_progress, cancel=cancel, known_grids=masked.known_grids,
+            on_region=on_progress, cancel=cancel, known_grids=read.known_grids,
         )  # fmt: skip
         region_count = len(plan.regions)
-        masked_warning = masked.warning
-        del plan, mosaic, base_rgb, masked  # full-size arrays; encoding big pictures needs it
-        # Written only once every variation is done: a cancel never leaves a partial set.
-        for output_path in outputs:
-            rgb = restored.pop(0)
+        del plan, mosaic, base_rgb  # full-size arrays; encoding big pictures needs the memory
+
+        def composite(index: int) -> Picture:
+            rgb = restored[index]
+            assert rgb is not None, "each output is composited once"
+            restored[index] = None  # each variation's array is let go once composited
             pixels = base.pixels.copy()
             pixels[hole, :3] = from_uint8(rgb[hole], pixels.dtype)
-            del rgb
-            _save(
-                output_path,
-                Picture(pixels, base.source_mode, base.icc_profile),
-                self.options.overwrite,
-            )
-        return StepResult("restored", region_count, detections, masked_warning)
+            return Picture(pixels, base.source_mode, base.icc_profile)
+
+        writes = tuple(
+            (output, functools.partial(composite, index)) for index, output in enumerate(outputs)
+        )
+        return StepResult("restored", region_count, read.detections, read.warning, writes)
 
 
-@dataclass
 class DetectStep:
     """``--detect-only``: write the input with its detected mosaics painted green."""
 
-    options: BatchOptions
-    variations: int = 1  # one greened picture per input
-
     def __call__(
         self,
-        path: Path,
+        read: Picture,
         outputs: list[Path],
         on_progress: RegionProgress,
         cancel: CancelToken | None,
     ) -> StepResult:
-        picture = load(path, self.options.max_pixels)
-        hole, regions, _ = detected_mask(picture.rgb8)
-        _save(outputs[0], paint_green(picture, hole), self.options.overwrite)
-        return StepResult("detected", len(regions), regions)
+        hole, regions, _ = detected_mask(read.rgb8)
+        greened = paint_green(read, hole)
+        return StepResult(
+            "detected", len(regions), regions, writes=((outputs[0], lambda: greened),)
+        )
 
 
 def _save(path: Path, picture: Picture, overwrite: bool) -> None:
@@ -331,47 +358,83 @@ def run_batch(
         UsageError: the batch cannot start.
     """
     check_options(options)
-    step: FileStep
-    if options.detect_only:
-        step, model = DetectStep(options), ""  # nothing is restored: no model to load
-    else:
-        loaded = batch_engine(options, engine)
-        step, model = RestoreStep(options, loaded), loaded.info.name
-    with output_folder_claim(options.output_dir):
-        return run_steps(options, step, model, progress, cancel, on_result)
+    entries = _entries(options)
+    runner = _Runner(options, entries, progress, cancel)
+    try:
+        pictures = runner.pictures
+        if pictures:  # decoded (and its mask found) in the reader thread while the model loads
+            runner.read_ahead(pictures[0], any_size=True)
+        step: FileStep[Any]
+        if options.detect_only:
+            step, model = DetectStep(), ""  # nothing is restored: no model to load
+        else:
+            loaded = batch_engine(options, engine)
+            step, model = RestoreStep(options, loaded), loaded.info.name
+        with output_folder_claim(options.output_dir):
+            return _run_steps(runner, entries, step, model, on_result)
+    finally:
+        runner.close()
 
 
-def run_steps(
-    options: BatchOptions,
-    step: FileStep,
-    model: str,
-    progress: ProgressCallback | None = None,
-    cancel: CancelToken | None = None,
-    on_result: Callable[[FileResult], None] | None = None,
-) -> BatchReport:
-    """The loop of :func:`run_batch`: ``step`` on every input, in name order.
-
-    A KeyboardInterrupt (Ctrl-C; the command also turns SIGTERM into one) ends the batch like
-    the cancel token: the report so far is returned, marked cancelled.
-    """
-    extensions = options.input_extensions
-    entries = list(discover_inputs(options.input_dir, extensions))
+def _entries(options: BatchOptions) -> list[tuple[Path, bool]]:
+    """The batch's files in name order, each with whether it is a picture to do."""
+    entries = list(discover_inputs(options.input_dir, options.input_extensions))
     if options.only is not None:
         wanted = set(options.only)
         entries = [(path, is_picture) for path, is_picture in entries if path.name in wanted]
+    return entries
+
+
+#: Pictures up to this many pixels are read ahead and written behind in threads while the
+#: next or previous one is restored (about three pictures in memory at once); bigger ones are
+#: done one stage after the other, so that an 8000x8000 picture has the memory to itself.
+OVERLAP_MAX_PIXELS = 12_000_000
+
+
+def _run_steps(
+    runner: _Runner,
+    entries: list[tuple[Path, bool]],
+    step: FileStep[Any],
+    model: str,
+    on_result: Callable[[FileResult], None] | None,
+) -> BatchReport:
+    """The loop of :func:`run_batch`: ``step`` on every input of ``entries``, in order.
+
+    A small pipeline of threads: while one picture is restored, the next is decoded (and its
+    mask found) and the previous one encoded and written, so that a folder takes about the
+    restorations' time (pictures up to :data:`OVERLAP_MAX_PIXELS`). Results are still
+    reported in input order, each once its outputs are written.
+
+    A KeyboardInterrupt (Ctrl-C; the command also turns SIGTERM into one) ends the batch like
+    the cancel token: the report so far is returned, marked cancelled; outputs being written
+    are finished first.
+    """
+    extensions = runner.options.input_extensions
+    progress, cancel = runner.progress, runner.cancel
     report = BatchReport(model=model)
-    count = sum(1 for _, is_picture in entries if is_picture)
-    index = 0  # pictures started so far
+    pictures = runner.pictures
+    count = len(pictures)
     claimed: set[Path] = set()
+    writing: _Writing | None = None
 
     def record(result: FileResult) -> None:
         report.files.append(result)
         if on_result is not None:
             on_result(result)
 
+    def finish_writing() -> None:
+        nonlocal writing
+        if writing is not None:
+            done, writing = writing, None
+            record(done.result())
+            if progress is not None:
+                progress(Progress(done.index + 1, count, done.path))
+
+    index = 0  # pictures started so far
     try:
         for path, is_picture in entries:
             if not is_picture:
+                finish_writing()
                 kinds = "/".join(extensions)
                 reason = f"not a picture to restore (only {kinds})"
                 record(FileResult(path, "skipped", error=reason))
@@ -381,35 +444,160 @@ def run_steps(
                 break
             if progress is not None:
                 progress(Progress(index, count, path))
-            result = _run_one(path, index, count, options, step, claimed, progress, cancel)
-            record(result)
-            if result.status == "cancelled":
-                report.cancelled = True
-                break
+            following = pictures[index + 1] if index + 1 < count else None
+            outcome = _run_one(path, index, following, runner, step, claimed)
+            finish_writing()
+            if isinstance(outcome, _Writing):
+                writing = outcome
+            else:
+                record(outcome)
+                if outcome.status == "cancelled":
+                    report.cancelled = True
+                    break
+                if progress is not None:
+                    progress(Progress(index + 1, count, path))
             index += 1
-            if progress is not None:
-                progress(Progress(index, count, path))
+        finish_writing()
     except KeyboardInterrupt:
         report.cancelled = True
+        with contextlib.suppress(KeyboardInterrupt):
+            finish_writing()
     return report
+
+
+@dataclass
+class _Writing:
+    """A file restored and being written (in the writer thread, or already)."""
+
+    path: Path
+    index: int
+    outputs: list[Path]
+    done: StepResult
+    started: float
+    written: Future[None] | None  # None: written in this thread, ``error`` says how it went
+    error: FileResult | None = None
+
+    def result(self) -> FileResult:
+        """The file's result, once its outputs are written."""
+        if self.written is not None:
+            try:
+                self.written.result()
+            except Exception as error:
+                self.error = _failure(self.path, self.outputs, error, self.started)
+            except KeyboardInterrupt:
+                self.error = _failure(self.path, self.outputs, Cancelled(), self.started)
+        if self.error is not None:
+            return self.error
+        return FileResult(
+            self.path, self.done.status, self.outputs, regions=self.done.regions,
+            seconds=time.perf_counter() - self.started, detections=self.done.detections,
+            warning=self.done.warning,
+        )  # fmt: skip
+
+
+class _Runner:
+    """The threads of :func:`_run_steps`: one reads the next picture, one writes the previous
+    one's outputs; the restoration stays in the calling thread (which can be interrupted)."""
+
+    def __init__(
+        self,
+        options: BatchOptions,
+        entries: list[tuple[Path, bool]],
+        progress: ProgressCallback | None,
+        cancel: CancelToken | None,
+    ) -> None:
+        self.options, self.progress, self.cancel = options, progress, cancel
+        self.pictures = [path for path, is_picture in entries if is_picture]
+        self.count = len(self.pictures)
+        self.variations = output_variations(options)
+        self._read = reader(options)
+        self._reader = ThreadPoolExecutor(1, thread_name_prefix="decensor-read")
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="decensor-write")
+        self._ahead: dict[Path, Future[Any]] = {}
+
+    def close(self) -> None:
+        for future in self._ahead.values():
+            future.cancel()
+        self._reader.shutdown(wait=True, cancel_futures=True)
+        self._writer.shutdown(wait=True)
+
+    def read(self, path: Path) -> Any:
+        """The input ``path`` read for the step (:func:`reader`), from the read-ahead when it
+        was started."""
+        future = self._ahead.pop(path, None)
+        if future is None:
+            return self._read(path)
+        return future.result()
+
+    def read_ahead(self, path: Path, any_size: bool = False) -> None:
+        """Start reading ``path`` in the reader thread, if it is still to do and small (or
+        ``any_size``: nothing else is in memory yet)."""
+        if path in self._ahead or broken_link_reason(path) is not None:
+            return
+        outputs = output_paths(path, self.options.output_dir, self.variations)
+        if not self.options.overwrite and all(output.exists() for output in outputs):
+            return
+        if not any_size and not _overlaps(path):
+            return
+        self._ahead[path] = self._reader.submit(self._read, path)
+
+    def forget(self, path: Path) -> None:
+        """Drop the read-ahead of a file that will not be done."""
+        future = self._ahead.pop(path, None)
+        if future is not None:
+            future.cancel()
+
+    def write(self, writing: _Writing, small: bool) -> _Writing:
+        """Write ``writing``'s outputs: in the writer thread when the picture is small."""
+        if small:
+            writing.written = self._writer.submit(_write_all, writing.done, self.options.overwrite)
+            return writing
+        try:
+            _write_all(writing.done, self.options.overwrite)
+        except Exception as error:
+            writing.error = _failure(writing.path, writing.outputs, error, writing.started)
+        return writing
+
+
+def _overlaps(path: Path) -> bool:
+    """Whether ``path`` is small enough to be read ahead and written behind (its header
+    says; a file whose header cannot be read is left to the step, which reports why)."""
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+    except Exception:
+        return False
+    return width * height <= OVERLAP_MAX_PIXELS
+
+
+def _write_all(done: StepResult, overwrite: bool) -> None:
+    """Write every output of ``done``, in order.
+
+    Raises:
+        OutputTaken, FileError: as :func:`_save`.
+    """
+    for output_path, make_picture in done.writes:
+        _save(output_path, make_picture(), overwrite)
 
 
 def _run_one(
     path: Path,
     index: int,
-    count: int,
-    options: BatchOptions,
-    step: FileStep,
+    following: Path | None,
+    runner: _Runner,
+    step: FileStep[Any],
     claimed: set[Path],
-    progress: ProgressCallback | None,
-    cancel: CancelToken | None,
-) -> FileResult:
+) -> FileResult | _Writing:
+    """One picture through ``runner``: its result when it ended early (skipped, failed,
+    cancelled), else its outputs being written."""
     started = time.perf_counter()
+    options = runner.options
     link_problem = broken_link_reason(path)
     if link_problem is not None:
         return FileResult(path, "failed", error=link_problem)
-    all_outputs = output_paths(path, options.output_dir, step.variations)
+    all_outputs = output_paths(path, options.output_dir, runner.variations)
     if claimed.intersection(all_outputs):
+        runner.forget(path)
         return FileResult(
             path,
             "failed",
@@ -417,28 +605,30 @@ def _run_one(
         )
     folders = [output for output in all_outputs if output.is_dir()]
     if folders:
+        runner.forget(path)
         return FileResult(path, "failed", error=_folder_in_the_way(folders[0]))
     claimed.update(all_outputs)
-    result = _run_step(path, index, count, all_outputs, options, step, progress, cancel, started)
-    if result.status == "failed" and not any(output.exists() for output in all_outputs):
+    outcome = _run_step(path, index, following, all_outputs, runner, step, started)
+    failed = isinstance(outcome, FileResult) and outcome.status == "failed"
+    if failed and not any(output.exists() for output in all_outputs):
         # Nothing of it was written: a namesake (auto-mask: m.jpg, m.png) may still write it.
         claimed.difference_update(all_outputs)
-    return result
+    return outcome
 
 
 def _run_step(
     path: Path,
     index: int,
-    count: int,
+    following: Path | None,
     all_outputs: list[Path],
-    options: BatchOptions,
-    step: FileStep,
-    progress: ProgressCallback | None,
-    cancel: CancelToken | None,
+    runner: _Runner,
+    step: FileStep[Any],
     started: float,
-) -> FileResult:
+) -> FileResult | _Writing:
+    options = runner.options
     todo = all_outputs if options.overwrite else [p for p in all_outputs if not p.exists()]
     if not todo:
+        runner.forget(path)
         return FileResult(
             path,
             "skipped",
@@ -447,28 +637,46 @@ def _run_step(
         )
 
     def on_progress(done: int, total: int) -> None:
-        if progress is not None:
-            progress(Progress(index, count, path, done, total))
+        if runner.progress is not None:
+            runner.progress(Progress(index, runner.count, path, done, total))
 
-    def failed(error: str) -> FileResult:
-        return FileResult(path, "failed", error=error, seconds=time.perf_counter() - started)
-
+    small = _overlaps(path)
     try:
-        done = step(path, todo, on_progress, cancel)
-    except OutputTaken as error:
+        read = runner.read(path)
+        if following is not None:
+            runner.read_ahead(following)
+        done = step(read, todo, on_progress, runner.cancel)
+        del read  # the decoded picture is referenced by the writes alone from here
+    except (Exception, KeyboardInterrupt) as error:
+        if following is not None:
+            runner.forget(following)
+        if isinstance(error, KeyboardInterrupt):
+            error = Cancelled()
+        return _failure(path, todo, error, started)
+    return runner.write(_Writing(path, index, todo, done, started, None), small)
+
+
+def _failure(path: Path, todo: list[Path], error: BaseException, started: float) -> FileResult:
+    """The result of a file whose step or writing raised ``error``."""
+    seconds = time.perf_counter() - started
+    if isinstance(error, OutputTaken):
         written = [output for output in todo if output.exists()]
         return FileResult(path, "skipped", written, error=str(error))
-    except FileError as error:
-        return failed(str(error))
-    except (Cancelled, KeyboardInterrupt):
+    if isinstance(error, FileError):
+        return FileResult(path, "failed", error=str(error), seconds=seconds)
+    if isinstance(error, Cancelled):
+        return FileResult(path, "cancelled", error="cancelled", seconds=seconds)
+    if isinstance(error, MemoryError):
         return FileResult(
-            path, "cancelled", error="cancelled", seconds=time.perf_counter() - started
+            path,
+            "failed",
+            error="not enough memory for this picture; close other programs or split it",
+            seconds=seconds,
         )
-    except MemoryError:
-        return failed("not enough memory for this picture; close other programs or split it")
-    except Exception as error:  # a bug must not end the batch; it is reported per file
-        return failed(f"unexpected error ({type(error).__name__}: {error}); please report it")
+    # A bug must not end the batch; it is reported per file.
     return FileResult(
-        path, done.status, todo, regions=done.regions, seconds=time.perf_counter() - started,
-        detections=done.detections, warning=done.warning,
-    )  # fmt: skip
+        path,
+        "failed",
+        error=f"unexpected error ({type(error).__name__}: {error}); please report it",
+        seconds=seconds,
+    )

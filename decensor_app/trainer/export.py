@@ -145,9 +145,7 @@ def export(
     return manifest
 
 
-def export_graph(
-    name: str, models_dir: Path, log: Callable[[str], None] = print
-) -> Manifest:
+def export_graph(name: str, models_dir: Path, log: Callable[[str], None] = print) -> Manifest:
     """Add the ONNX graph to the installed model ``name`` (made from its verified weights; the
     weights and everything else in its manifest stay as they are).
 
