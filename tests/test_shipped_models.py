@@ -29,20 +29,22 @@ from tests.conftest import box, scene
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "models"
-BAR, MOSAIC = "gated-conv-bar", "mosaic-sr"
+BAR, MOSAIC = "fourier-bar", "mosaic-sr"
+GATED_BAR = "gated-conv-bar"
 #: The earlier mosaic default, still shipped for scripts that name it.
 GATED_MOSAIC = "gated-conv-mosaic"
 #: The size budget of everything in models/ (issue 6).
 BUDGET = 60 * 2**20
 
 
-def test_the_gated_conv_bar_and_the_mosaic_sr_models_are_the_defaults() -> None:
+def test_the_fourier_bar_and_the_mosaic_sr_models_are_the_defaults() -> None:
     assert default_model("bar", SHIPPED) == BAR
     assert default_model("mosaic", SHIPPED) == MOSAIC
     listed = {info.name: info for info in list_models(SHIPPED)}
-    assert listed[BAR].architecture == listed[GATED_MOSAIC].architecture == "gated-conv"
+    assert listed[GATED_BAR].architecture == listed[GATED_MOSAIC].architecture == "gated-conv"
+    assert listed[BAR].architecture == "fourier-bar"
     assert listed[MOSAIC].architecture == "mosaic-sr"
-    assert listed[BAR].censor_types == ("bar",)
+    assert listed[BAR].censor_types == listed[GATED_BAR].censor_types == ("bar",)
     assert listed[MOSAIC].censor_types == listed[GATED_MOSAIC].censor_types == ("mosaic",)
 
 
@@ -50,7 +52,7 @@ def test_the_shipped_models_fit_the_budget_and_carry_a_model_card() -> None:
     total = sum(path.stat().st_size for path in SHIPPED.iterdir() if path.is_file())
     assert total <= BUDGET
     card = (SHIPPED / "README.md").read_text()
-    for name in (BAR, MOSAIC, GATED_MOSAIC):
+    for name in (BAR, GATED_BAR, MOSAIC, GATED_MOSAIC):
         assert f"`{name}`" in card
         manifest = json.loads((SHIPPED / f"{name}.json").read_text())
         assert manifest["training"]["steps"] > 0
@@ -67,7 +69,7 @@ def test_list_models_marks_the_shipped_defaults() -> None:
     rows = {row["name"]: row for row in json.loads(result.stdout)["models"]}
     assert rows[BAR]["default_for"] == ["bar"]
     assert rows[MOSAIC]["default_for"] == ["mosaic"]
-    assert rows[GATED_MOSAIC]["default_for"] == []
+    assert rows[GATED_MOSAIC]["default_for"] == rows[GATED_BAR]["default_for"] == []
 
 
 @pytest.mark.slow

@@ -1,9 +1,10 @@
 """The shipped models' outputs stay bit-identical across refactors.
 
-The outputs of ``gated-conv-bar``, ``gated-conv-mosaic`` and ``mosaic-sr`` on the README sample
-(bar), on a mosaic over a drawn picture (both through the pipeline, which resolves the mosaic
-grid) and on 30 synthesised patches (10 per model, through the engine, mosaics with the true
-grid) are hashed and compared with hashes stored in ``tests/golden/shipped_outputs.json``.
+The outputs of the shipped bar models (``gated-conv-bar``, ``fourier-bar``) on the README sample
+and of the mosaic models (``gated-conv-mosaic``, ``mosaic-sr``) on a mosaic over a drawn picture
+(both through the pipeline, which resolves the mosaic grid) and on 10 synthesised patches per
+model (through the engine, mosaics with the true grid) are hashed and compared with hashes
+stored in ``tests/golden/shipped_outputs.json``.
 
 Each runtime is checked (Keras on TensorFlow, and ONNX Runtime on the exported graphs). Float
 kernels differ between CPU instruction sets, runtimes and their builds, and a last-bit
@@ -45,8 +46,9 @@ RECORD = os.environ.get("DECENSOR_RECORD_OUTPUTS") == "1"
 KERNEL_FLAGS = ("avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16")
 PATCH_SIZE = 256
 PATCHES_PER_MODEL = 10
-#: The shipped mosaic models and the name their hashes are stored under (the first model's
-#: keys predate the second).
+#: The shipped models of each censor type and the name their hashes are stored under (each
+#: first model's keys predate the second).
+BAR_MODELS = {"gated-conv-bar": "bar", "fourier-bar": "fourier-bar"}
 MOSAIC_MODELS = {"gated-conv-mosaic": "mosaic", "mosaic-sr": "mosaic-sr"}
 
 
@@ -78,11 +80,13 @@ def digest(pixels: np.ndarray) -> str:
 
 
 def sample_outputs(runtime: str) -> dict[str, str]:
-    """The README sample through the bar model, and a 16 px mosaic through the mosaic model."""
-    bar_engine = load_engine("gated-conv-bar", "bar", SHIPPED, runtime)
+    """The README sample through the bar models, and a 16 px mosaic through the mosaic models."""
     picture = load_picture(REPO / "decensor_input" / "sample.png", None).rgb8
     hole = green_mask(picture)
-    hashes = {"sample-bar": digest(restore_image(picture, hole, bar_engine))}
+    hashes = {}
+    for model, key in BAR_MODELS.items():
+        bar_engine = load_engine(model, "bar", SHIPPED, runtime)
+        hashes[f"sample-{key}"] = digest(restore_image(picture, hole, bar_engine))
 
     clean = scene(672, 512, seed=3)
     mosaic_hole = box(512, 672, 96, 80, 336, 256)
@@ -98,7 +102,7 @@ def sample_outputs(runtime: str) -> dict[str, str]:
 def patch_outputs(runtime: str) -> dict[str, str]:
     """Seeded 256 px patches through each engine directly, mosaics with their true grid."""
     hashes: dict[str, str] = {}
-    models = {"gated-conv-bar": ("bar", "bar")}
+    models = {model: ("bar", key) for model, key in BAR_MODELS.items()}
     models.update({model: ("mosaic", key) for model, key in MOSAIC_MODELS.items()})
     for model, (censor, key) in models.items():
         engine = load_engine(model, censor, SHIPPED, runtime)
@@ -128,7 +132,7 @@ def test_the_shipped_models_outputs_are_bit_identical_to_the_recorded_ones(runti
         pytest.importorskip("onnxruntime")
     kind = machine_kind(runtime)
     actual = {**sample_outputs(runtime), **patch_outputs(runtime)}
-    assert len(actual) == (1 + PATCHES_PER_MODEL) * (1 + len(MOSAIC_MODELS))
+    assert len(actual) == (1 + PATCHES_PER_MODEL) * (len(BAR_MODELS) + len(MOSAIC_MODELS))
     store = stored_hashes()
     if RECORD:
         store[kind] = actual
