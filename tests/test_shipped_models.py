@@ -75,7 +75,8 @@ def test_list_models_marks_the_shipped_defaults() -> None:
 @pytest.mark.slow
 def test_the_shipped_bar_model_restores_a_drawn_picture_at_least_as_well_as_telea() -> None:
     """A drawn scene is far from the training art; the model must not fall behind its
-    starting point (Telea) there either (measured: 32.34 against 32.14 dB)."""
+    starting point (Telea) there either (measured: fourier-bar 34.36 dB, gated-conv-bar 32.35,
+    Telea 32.14)."""
     picture = scene(320, 240, seed=11)
     hole = box(240, 320, 40, 50, 90, 30) | box(240, 320, 180, 120, 40, 80)
     blanked = np.where(hole[..., None], 0, picture).astype(np.uint8)
