@@ -1,5 +1,6 @@
 """Compare the ways a shipped model can run at inference (issue 21): ONNX Runtime, Keras on
-TensorFlow, Keras on JAX (with and without its persistent compilation cache) and LiteRT.
+TensorFlow (float32, and the app's ``keras-bf16`` runtime for CPUs with AMX or AVX512-BF16),
+Keras on JAX (with and without its persistent compilation cache) and LiteRT.
 
 For each runtime, in a fresh Python process (this script re-invoked with ``--child``):
 
@@ -34,11 +35,19 @@ import time
 from pathlib import Path
 from typing import Any
 
-RUNTIMES = ("onnx", "keras-tensorflow", "keras-jax", "keras-jax-cached", "litert")
+RUNTIMES = (
+    "onnx",
+    "keras-tensorflow",
+    "keras-tensorflow-bf16",
+    "keras-jax",
+    "keras-jax-cached",
+    "litert",
+)
 #: The packages each runtime installs (their folders in site-packages), for the size column.
 PACKAGES = {
     "onnx": ["onnxruntime"],
     "keras-tensorflow": ["tensorflow", "keras", "tensorboard", "ml_dtypes", "h5py", "optree"],
+    "keras-tensorflow-bf16": ["tensorflow", "keras", "tensorboard", "ml_dtypes", "h5py", "optree"],
     "keras-jax": ["jax", "jaxlib", "keras", "ml_dtypes", "h5py", "optree", "opt_einsum"],
     "keras-jax-cached": ["jax", "jaxlib", "keras", "ml_dtypes", "h5py", "optree", "opt_einsum"],
     "litert": ["ai_edge_litert"],
@@ -138,7 +147,7 @@ def run_child(args: argparse.Namespace) -> int:
     runtime = args.child
     if runtime.startswith("keras-jax"):
         os.environ["KERAS_BACKEND"] = "jax"
-    elif runtime == "keras-tensorflow":
+    elif runtime.startswith("keras-tensorflow"):
         os.environ["KERAS_BACKEND"] = "tensorflow"
     import numpy as np
 
@@ -165,7 +174,7 @@ def run_child(args: argparse.Namespace) -> int:
     if runtime == "litert":
         engine = _LiteRtEngine(_manifests(None)[args.model][0], args.tflite)
     else:
-        which = "onnx" if runtime == "onnx" else "keras"
+        which = {"onnx": "onnx", "keras-tensorflow-bf16": "keras-bf16"}.get(runtime, "keras")
         engine = load_engine(args.model, args.censor, runtime=which)
     loaded = time.perf_counter()
     patch = example_patch(args.censor, SIZE)

@@ -181,8 +181,10 @@ def build_parser() -> argparse.ArgumentParser:
         help=translate(
             "Command",
             "how a learned model runs: onnx (ONNX Runtime on the model's exported graph: "
-            "starts in a fraction of a second), keras (TensorFlow on its weights), or auto: onnx "
-            "when the model has a graph and ONNX Runtime is installed (default: auto)",
+            "starts in a fraction of a second), keras (TensorFlow on its weights), keras-bf16 "
+            "(TensorFlow computing in bfloat16: faster per patch on CPUs with AVX512-BF16 or "
+            "AMX, slower to start than onnx), or auto: onnx when the model has a graph and ONNX "
+            "Runtime is installed (default: auto)",
         ),
     )
     parser.add_argument(

@@ -30,9 +30,14 @@ __all__ = [
 ]
 
 #: How a learned model is run: ONNX Runtime on its exported graph (no TensorFlow import: the
-#: first picture comes seconds sooner), Keras on its weights, or "auto": ONNX when the model
-#: has a graph and ONNX Runtime is installed, else Keras.
-RUNTIMES = ("auto", "onnx", "keras")
+#: first picture comes seconds sooner), Keras on its weights, Keras computing in bfloat16
+#: (``keras-bf16``: weights float32, for CPUs with AVX512-BF16 or AMX), or "auto": ONNX when
+#: the model has a graph and ONNX Runtime is installed, else Keras in float32. "auto" never
+#: picks bfloat16: measured on an AMD EPYC with AVX512-BF16 (benchmarks/README.md, issue 21),
+#: it was 0.8-0.97x the time of float32 Keras per patch and within 0.005 dB of it, but Keras
+#: costs about 4.4 s to import and load against 0.1 s for ONNX Runtime (which has no bfloat16
+#: convolutions on x86), so it pays only after some hundred patches in one process.
+RUNTIMES = ("auto", "onnx", "keras", "keras-bf16")
 
 #: The classical engine used when no installed model is marked default for a censor type.
 CLASSICAL_DEFAULTS: dict[CensorType, str] = {"bar": "telea", "mosaic": "mosaic-bicubic"}
@@ -164,4 +169,4 @@ def load_engine(
     with quiet_native_stderr():  # importing TensorFlow prints notices nobody can act on
         from decensor_app.engines.generators import load_generator  # imports Keras
 
-        return load_generator(manifest, folder)
+        return load_generator(manifest, folder, bfloat16=runtime == "keras-bf16")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -133,13 +133,18 @@ class GeneratorEngine(BatchEngine):
 
     runtime = "keras"
 
-    def __init__(self, manifest: Manifest, models_dir: Path) -> None:
+    def __init__(self, manifest: Manifest, models_dir: Path, bfloat16: bool = False) -> None:
+        """``bfloat16``: compute in bfloat16 (Keras' ``mixed_bfloat16``: weights and the
+        spectral transforms stay float32), the ``keras-bf16`` runtime."""
         self.manifest = manifest
         self.spec = architectures.get(manifest.architecture)
         self.info = manifest.info()
         self.native_size = manifest.input_size
+        if bfloat16:
+            self.runtime = "keras-bf16"
         weights_file = verified_file(manifest, manifest.weights, manifest.sha256, models_dir)
-        self.network = build_network(manifest.architecture, manifest.config, self.native_size)
+        with _dtype_policy("mixed_bfloat16" if bfloat16 else None):
+            self.network = build_network(manifest.architecture, manifest.config, self.native_size)
         try:
             self.network.load_weights(weights_file)
         except (ValueError, KeyError, OSError) as error:
@@ -166,8 +171,24 @@ class GeneratorEngine(BatchEngine):
         return results
 
 
-def load_generator(manifest: Manifest, models_dir: Path) -> GeneratorEngine:
-    """The engine of ``manifest``'s architecture (its spec's engine class)."""
+@contextlib.contextmanager
+def _dtype_policy(name: str | None) -> Iterator[None]:
+    """Layers built inside take Keras' global dtype policy ``name`` (None: leave it as it
+    is); the previous policy is back afterwards, so other networks stay float32."""
+    if name is None:
+        yield
+        return
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(name)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(previous)
+
+
+def load_generator(manifest: Manifest, models_dir: Path, bfloat16: bool = False) -> GeneratorEngine:
+    """The engine of ``manifest``'s architecture (its spec's engine class); ``bfloat16``: see
+    :class:`GeneratorEngine`."""
     engine_class = architectures.get(manifest.architecture).engine_class()
-    engine: GeneratorEngine = engine_class(manifest, models_dir)
+    engine: GeneratorEngine = engine_class(manifest, models_dir, bfloat16=bfloat16)
     return engine

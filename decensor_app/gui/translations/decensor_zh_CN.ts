@@ -94,8 +94,8 @@
         <translation>{censor} 用 {name}</translation>
     </message>
     <message>
-        <source>how a learned model runs: onnx (ONNX Runtime on the model&apos;s exported graph: starts in a fraction of a second), keras (TensorFlow on its weights), or auto: onnx when the model has a graph and ONNX Runtime is installed (default: auto)</source>
-        <translation>学习模型的运行方式：onnx（用 ONNX Runtime 运行模型导出的图：不到一秒即可启动）、keras（用 TensorFlow 运行其权重）或 auto（模型有图且已安装 ONNX Runtime 时使用 onnx）（默认：auto）</translation>
+        <source>how a learned model runs: onnx (ONNX Runtime on the model&apos;s exported graph: starts in a fraction of a second), keras (TensorFlow on its weights), keras-bf16 (TensorFlow computing in bfloat16: faster per patch on CPUs with AVX512-BF16 or AMX, slower to start than onnx), or auto: onnx when the model has a graph and ONNX Runtime is installed (default: auto)</source>
+        <translation>学习模型的运行方式：onnx（用 ONNX Runtime 运行模型导出的图：不到一秒即可启动）、keras（用 TensorFlow 运行其权重）、keras-bf16（用 TensorFlow 以 bfloat16 计算：在具有 AVX512-BF16 或 AMX 的 CPU 上每个图块更快，但启动比 onnx 慢）或 auto（模型有图且已安装 ONNX Runtime 时使用 onnx）（默认：auto）</translation>
     </message>
     <message>
         <source>folder of installed models (default: the models/ folder shipped with the app)</source>
