@@ -349,6 +349,7 @@ def run_child(args: argparse.Namespace) -> int:
         model=args.model,
         runtime=args.runtime,
         average_flips=args.average_flips,
+        continue_patterns=args.continue_patterns,
         overwrite=True,
     )
     profiler = cProfile.Profile() if args.profile is not None else None
@@ -581,6 +582,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="restore with the flip average (decensor --average-flips)",
     )
     parser.add_argument(
+        "--no-pattern-continuation",
+        dest="continue_patterns",
+        action="store_false",
+        help="bar mode: without the pattern continuation (decensor --no-pattern-continuation)",
+    )
+    parser.add_argument(
         "--profile",
         type=int,
         nargs="?",
@@ -630,6 +637,7 @@ def main(argv: list[str] | None = None) -> int:
             child += ["--output-dir", str(output_dir), "--model", model]
             child += ["--runtime", args.runtime, "--pictures", str(args.pictures)]
             child += ["--average-flips"] if args.average_flips else []
+            child += [] if args.continue_patterns else ["--no-pattern-continuation"]
             runs: list[Row] = []
             for index in range(args.repeat):
                 run = spawn(child)

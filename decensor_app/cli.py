@@ -217,6 +217,17 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument(
+        "--no-pattern-continuation",
+        dest="continue_patterns",
+        action="store_false",
+        help=translate(
+            "Command",
+            "bar mode: leave every hole to the model; by default, where the picture around a "
+            "bar repeats with a clear period (a fence, stripes, tiles, a dot screen), the "
+            "pattern is continued across it",
+        ),
+    )
+    parser.add_argument(
         "--overwrite",
         action="store_true",
         help=translate("Command", "replace existing outputs (default: skip them)"),
@@ -446,6 +457,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         runtime=args.runtime,
         variations=args.variations,
         average_flips=args.average_flips,
+        continue_patterns=args.continue_patterns,
         overwrite=args.overwrite,
         strict_green=args.strict_green,
         near_green=args.near_green,

@@ -745,6 +745,21 @@ def test_near_green_paint_is_taken_unless_unticked_and_the_choice_is_remembered(
     assert not again.near_check.isChecked() and not again.options().near_green
 
 
+def test_repeated_patterns_are_continued_in_bar_mode_unless_unticked_and_it_is_remembered(
+    qtbot, settings: QSettings, window: MainWindow, tmp_path: Path
+) -> None:
+    assert window.patterns_check.isChecked() and window.options().continue_patterns
+    assert window.patterns_check.isEnabled()
+    window.mosaic_radio.setChecked(True)
+    assert not window.patterns_check.isEnabled()  # mosaics carry their own evidence
+    window.bar_radio.setChecked(True)
+    window.patterns_check.setChecked(False)
+    assert not window.options().continue_patterns
+    window.close()
+    again = _window(qtbot, settings, tmp_path)
+    assert not again.patterns_check.isChecked() and not again.options().continue_patterns
+
+
 # --- beyond the anchors: the results list's right-click menu -----------------------------------
 
 

@@ -280,7 +280,7 @@ def about_html(models_dir: Path) -> str:
 
 
 #: Remembered check boxes that start checked (the command's defaults).
-CHECKED_BY_DEFAULT = frozenset({"near_green"})
+CHECKED_BY_DEFAULT = frozenset({"near_green", "continue_patterns"})
 
 
 class AboutDialog(QDialog):
@@ -416,6 +416,14 @@ class MainWindow(QMainWindow):
         )
         self.average_check.toggled.connect(self._average_toggled)
         form.addRow(self.average_check)
+        self.patterns_check = QCheckBox(self.tr("Continue repeated patterns (fences, stripes)"))
+        self.patterns_check.setToolTip(
+            self.tr(
+                "Bar mode: where the picture around a bar repeats with a clear period, continue "
+                "the pattern across it instead of the model's guess"
+            )
+        )
+        form.addRow(self.patterns_check)
         self.overwrite_check = QCheckBox(self.tr("Overwrite existing results"))
         self.overwrite_check.setToolTip(
             self.tr(
@@ -737,6 +745,7 @@ class MainWindow(QMainWindow):
             "average_flips": self.average_check,
             "strict_green": self.strict_check,
             "near_green": self.near_check,
+            "continue_patterns": self.patterns_check,
         }
 
     def reset_folders(self) -> None:
@@ -757,6 +766,7 @@ class MainWindow(QMainWindow):
     def _censor_changed(self) -> None:
         # The originals folder means something in mosaic mode only.
         self.folder_rows["original"].setEnabled(self.censor == "mosaic")
+        self.patterns_check.setEnabled(self.censor == "bar")
         self._refresh_models()
 
     def _refresh_models(self) -> None:
@@ -867,6 +877,7 @@ class MainWindow(QMainWindow):
             models_dir=self.models_dir,
             variations=count,
             average_flips=self.average_check.isChecked() and count == 1,
+            continue_patterns=self.patterns_check.isChecked(),
             overwrite=self.overwrite_check.isChecked() if overwrite is None else overwrite,
             strict_green=self.strict_check.isChecked(),
             near_green=self.near_check.isChecked(),

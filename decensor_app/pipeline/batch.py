@@ -82,6 +82,10 @@ class BatchOptions:
     #: Restore each patch in its eight flips and transposes and average the results
     #: (:class:`~decensor_app.engines.ensemble.FlipAverage`): a little better, 8x the work.
     average_flips: bool = False
+    #: Bar mode: where the context repeats with a clear period (fences, stripes, tiles), the
+    #: hole continues the pattern instead of the model's fill
+    #: (:mod:`~decensor_app.repetition`, applied by the pipeline at full resolution).
+    continue_patterns: bool = True
     overwrite: bool = False
     #: Exact (0,255,0) only: no anti-aliased fringe and no near-green regions.
     strict_green: bool = False
@@ -202,6 +206,7 @@ class RestoreStep:
         restored: list[np.ndarray | None] = restore_variations(  # type: ignore[assignment]
             base_rgb, hole, plan, self.engine, mosaic, variations,
             on_region=on_progress, cancel=cancel, known_grids=read.known_grids,
+            continue_patterns=self.options.continue_patterns,
         )  # fmt: skip
         region_count = len(plan.regions)
         del plan, mosaic, base_rgb  # full-size arrays; encoding big pictures needs the memory

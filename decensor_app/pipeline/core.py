@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from decensor_app import repetition
 from decensor_app.engines import Engine
 from decensor_app.mosaic import MosaicGrid
 from decensor_app.pipeline.grids import KnownGrid, patch_grids
@@ -50,6 +51,7 @@ def restore_image(
     on_region: Callable[[int, int], None] | None = None,
     cancel: CancelToken | None = None,
     known_grids: Sequence[KnownGrid] = (),
+    continue_patterns: bool = False,
 ) -> np.ndarray:
     """Restore every hole pixel of a picture.
 
@@ -62,14 +64,18 @@ def restore_image(
         cancel: checked before each engine call.
         known_grids: mosaic mode: grids found by detection, each with its HxW bool mask;
             regions they do not cover get a grid estimated at full resolution.
+        continue_patterns: bar mode: where a patch's context repeats with a clear period,
+            its hole continues the pattern (:mod:`decensor_app.repetition`) instead
+            of the engine's fill.
 
     Returns:
         HxWx3 uint8: ``rgb`` with every hole pixel replaced, all others bit-identical.
     """
     plan = plan_restoration(hole, engine.native_size)
     return restore_variations(
-        rgb, hole, plan, engine, original, (1,), on_region, cancel, known_grids
-    )[0]
+        rgb, hole, plan, engine, original, (1,), on_region, cancel, known_grids,
+        continue_patterns,
+    )[0]  # fmt: skip
 
 
 def restore_variations(
@@ -82,6 +88,7 @@ def restore_variations(
     on_region: Callable[[int, int], None] | None = None,
     cancel: CancelToken | None = None,
     known_grids: Sequence[KnownGrid] = (),
+    continue_patterns: bool = False,
 ) -> list[np.ndarray]:
     """:func:`restore_image` for several variations at once, one result per variation.
 
@@ -90,7 +97,9 @@ def restore_variations(
     as one batch. In mosaic mode each patch's grid is resolved first
     (:func:`~decensor_app.pipeline.grids.patch_grids`), once for all variations, and a patch
     whose scaling would shrink the blocks too far is restored in tiles
-    (:func:`~decensor_app.planning.grid_tiles`).
+    (:func:`~decensor_app.planning.grid_tiles`). With ``continue_patterns`` (bars only) each
+    patch's repeated pattern is continued on the full-resolution crop, from the picture's own
+    known pixels (not the engine's scaled patch, where thin patterns blur), after the engine.
     """
     results = [np.array(rgb, dtype=np.uint8, order="C") for _ in variations]
     pending = hole.copy()
@@ -123,6 +132,12 @@ def restore_variations(
                 results, patches, outputs, symmetries, strict=True
             ):
                 paste_patch(untransform(output, symmetry), patch, crop, result, paste)
+            if continue_patterns and original is None:
+                crop_hole = hole[rows, cols]
+                known = np.where(crop_hole[..., None], 0, rgb[rows, cols]).astype(np.uint8)
+                fill, taken = repetition.continue_patterns(known, crop_hole, paste)
+                for result in results:  # the same for every variation: it is the picture's
+                    result[rows, cols][taken] = fill[taken]
             pending[rows, cols][paste] = False
         done += len(patch_plan.labels)
         if on_region is not None:

@@ -393,8 +393,15 @@ def benchmark(
         for index, (name, engine) in enumerate(engines.items()):
             log(f"restoring {len(picture_cases)} pictures with {name}")
             outputs_by_method[name] = folder / f"decensor_output_{index}"
+            # Models run as the app runs them (repeated patterns continued in bar mode); the
+            # baselines are the classical methods alone.
+            method_options = (
+                options
+                if name in model_names
+                else dataclasses.replace(options, continue_patterns=False)
+            )
             rows_by_method[name] = run_engine(
-                engine, options, picture_cases, outputs_by_method[name]
+                engine, method_options, picture_cases, outputs_by_method[name]
             )
         if censor == "mosaic":
             for name, interpolation in TRUE_GRID_REFERENCES.items():

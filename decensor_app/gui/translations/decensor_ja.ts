@@ -110,6 +110,10 @@
         <translation>各領域を 8 通りの反転・回転で修復して平均します。少し良くなります（評価用パッチで約 +0.2 dB）が、モデルの処理は 8 倍です。結果は 1 つだけです</translation>
     </message>
     <message>
+        <source>bar mode: leave every hole to the model; by default, where the picture around a bar repeats with a clear period (a fence, stripes, tiles, a dot screen), the pattern is continued across it</source>
+        <translation>バーモード：すべての穴をモデルに任せる。既定では、バーの周りの絵がはっきりした周期で繰り返している場合（柵、縞模様、タイル、網点）、その模様をバーの向こうまで続けます</translation>
+    </message>
+    <message>
         <source>replace existing outputs (default: skip them)</source>
         <translation>既存の出力を置き換えます（既定：スキップ）</translation>
     </message>
@@ -342,6 +346,14 @@
     <message>
         <source>Restore each region in its eight flips and rotations and average the results; gives one result per picture</source>
         <translation>各領域を 8 通りの反転・回転で修復して平均します。結果は画像ごとに 1 つです</translation>
+    </message>
+    <message>
+        <source>Continue repeated patterns (fences, stripes)</source>
+        <translation>繰り返し模様を続ける（柵、縞模様）</translation>
+    </message>
+    <message>
+        <source>Bar mode: where the picture around a bar repeats with a clear period, continue the pattern across it instead of the model&apos;s guess</source>
+        <translation>バーモード：バーの周りの絵がはっきりした周期で繰り返している場合、モデルの推測の代わりにその模様をバーの向こうまで続けます</translation>
     </message>
     <message>
         <source>Overwrite existing results</source>

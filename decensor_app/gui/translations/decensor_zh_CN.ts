@@ -110,6 +110,10 @@
         <translation>对每个区域的 8 种翻转和旋转分别修复并取平均：效果略好（在保留的测试块上约 +0.2 dB），但模型的工作量为 8 倍；只生成一个结果</translation>
     </message>
     <message>
+        <source>bar mode: leave every hole to the model; by default, where the picture around a bar repeats with a clear period (a fence, stripes, tiles, a dot screen), the pattern is continued across it</source>
+        <translation>条形模式：所有空洞都交给模型。默认情况下，若条形周围的画面以清晰的周期重复（栅栏、条纹、瓷砖、网点），则将该图案延续过条形</translation>
+    </message>
+    <message>
         <source>replace existing outputs (default: skip them)</source>
         <translation>替换已有的输出（默认：跳过）</translation>
     </message>
@@ -342,6 +346,14 @@
     <message>
         <source>Restore each region in its eight flips and rotations and average the results; gives one result per picture</source>
         <translation>对每个区域的 8 种翻转和旋转分别修复并取平均；每张图片只生成一个结果</translation>
+    </message>
+    <message>
+        <source>Continue repeated patterns (fences, stripes)</source>
+        <translation>延续重复图案（栅栏、条纹）</translation>
+    </message>
+    <message>
+        <source>Bar mode: where the picture around a bar repeats with a clear period, continue the pattern across it instead of the model&apos;s guess</source>
+        <translation>条形模式：若条形周围的画面以清晰的周期重复，则延续该图案穿过条形，而不采用模型的推测</translation>
     </message>
     <message>
         <source>Overwrite existing results</source>
