@@ -861,3 +861,21 @@ def test_redo_this_picture_replaces_only_its_own_results(
         window.result_menu(window.results.item(0))
         assert not window.result_actions["Redo this picture"].isEnabled()
         window.cancel()
+
+
+def test_the_settings_never_scroll_when_the_window_has_room_even_if_their_text_grows(
+    qtbot, window: MainWindow
+) -> None:
+    """QScrollArea caches its content's size hint once: text that grew afterwards (a CJK font
+    found after the first layout, in Japanese) made the settings scroll at the designed size."""
+    window.resize(main_window_module.DESIGNED_SIZE)
+    window.show()
+    qtbot.waitExposed(window)
+    scroll = window.settings_scroll
+    assert not scroll.verticalScrollBar().isVisible()
+    box = scroll.widget()
+    font = box.font()
+    font.setPointSizeF(font.pointSizeF() * 1.15)
+    box.setFont(font)  # every label a little taller, after the first layout
+    qtbot.waitUntil(lambda: scroll.height() >= box.sizeHint().height())
+    assert not scroll.verticalScrollBar().isVisible()

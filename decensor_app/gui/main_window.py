@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QEvent,
+    QObject,
     QPoint,
     QSettings,
     QSize,
@@ -300,6 +302,26 @@ class AboutDialog(QDialog):
         self.resize(620, 520)
 
 
+class _SettingsScroll(QScrollArea):
+    """The settings in a scroll area that asks for their whole current height (QScrollArea
+    caches its widget's size hint once, so text that grows later, a CJK font found after the
+    first layout say, made it scroll where the window had room) and never more."""
+
+    def sizeHint(self) -> QSize:
+        content = self.widget()
+        if content is None:
+            return super().sizeHint()
+        hint = content.sizeHint()
+        return QSize(hint.width() + self.verticalScrollBar().sizeHint().width(), hint.height())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        content = self.widget()
+        if watched is content and event.type() == QEvent.Type.LayoutRequest:
+            self.setMaximumHeight(watched.sizeHint().height())
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+
 class MainWindow(QMainWindow):
     """The decensor window. ``settings`` persists choices between runs (QSettings);
     ``base_dir`` is where the default folders are (by default :func:`default_base_dir`)."""
@@ -475,8 +497,9 @@ class MainWindow(QMainWindow):
         self.log.setToolTip(self.tr("What happened, with the time (File > Save log keeps it)"))
 
         # In a scroll area: on a small or scaled screen the window still fits (it scrolls).
-        settings_scroll = QScrollArea()
+        self.settings_scroll = settings_scroll = _SettingsScroll()
         settings_scroll.setWidget(settings_box)
+        settings_box.installEventFilter(settings_scroll)
         settings_scroll.setWidgetResizable(True)
         settings_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         # Never wider or taller than the settings need; shorter (scrolling) only when it must.
