@@ -159,6 +159,31 @@ def horizontal_period(
     return pick_period(difference_curve(image, known, band, top))
 
 
+def _nearest_along(valid: np.ndarray, period: int, direction: int) -> np.ndarray:
+    """HxW int: per pixel (y, x), the column of the nearest pixel (y, x + k period direction),
+    k >= 1, where ``valid`` holds; -1 where there is none.
+
+    Each residue class of the columns modulo ``period`` is one sequence; the nearest valid
+    pixel before (or after) each position is a running maximum (minimum) of indices.
+    """
+    height, width = valid.shape
+    steps = -(-width // period)
+    padded = np.zeros((height, steps * period), bool)
+    padded[:, :width] = valid
+    by_class = padded.reshape(height, steps, period)  # [y, j, r]: column j * period + r
+    index = np.arange(steps)[None, :, None]
+    if direction < 0:  # the nearest valid at j' < j: running maximum, shifted by one
+        last = np.maximum.accumulate(np.where(by_class, index, -1), axis=1)
+        nearest = np.concatenate([np.full((height, 1, period), -1), last[:, :-1]], axis=1)
+    else:  # the nearest valid at j' > j: running minimum from the right, shifted by one
+        first = np.minimum.accumulate(np.where(by_class, index, steps)[:, ::-1], axis=1)[:, ::-1]
+        nearest = np.concatenate([first[:, 1:], np.full((height, 1, period), steps)], axis=1)
+        nearest = np.where(nearest >= steps, -1, nearest)
+    columns = np.where(nearest >= 0, nearest * period + np.arange(period)[None, None, :], -1)
+    result: np.ndarray = columns.reshape(height, steps * period)[:, :width]
+    return result
+
+
 def _local_error(pixels: np.ndarray, known: np.ndarray, shift: int) -> np.ndarray:
     """Per known pixel: mean abs difference (over RGB) to the pixel ``shift`` columns away,
     averaged over its window, the better of the two directions; inf where its window has too
@@ -201,25 +226,19 @@ def horizontal_copy(
     )
     if support < needed:
         return nothing
+    rows = np.arange(height)[:, None]
     sides = []
     for direction in (1, -1):
-        value = np.zeros((height, width, 3), np.float32)  # the nearest source with evidence
-        found = np.zeros((height, width), bool)
-        strong = np.zeros((height, width), bool)
-        weak = np.zeros((height, width), bool)
-        nearest = np.zeros((height, width, 3), np.float32)  # the nearest known source
-        near_found = np.zeros((height, width), bool)
-        for multiple in range(1, width // period + 1):
-            s = direction * multiple * period
-            # A source without evidence (no partner around it) is passed over.
-            source = _shift(known & evidence, s) & target & ~found
-            value[source] = _shift(pixels, s)[source]
-            strong |= source & _shift(periodic, s)
-            weak |= source & _shift(repeats, s)
-            found |= source
-            first = _shift(known, s) & target & ~near_found
-            nearest[first] = _shift(pixels, s)[first]
-            near_found |= first
+        # A source without evidence (no partner around it) is passed over.
+        column = _nearest_along(known & evidence, period, direction)
+        found = (column >= 0) & target
+        source = np.maximum(column, 0)
+        value = pixels[rows, source]
+        strong = found & periodic[rows, source]
+        weak = found & repeats[rows, source]
+        near_column = _nearest_along(known, period, direction)  # evidence or not
+        near_found = (near_column >= 0) & target
+        nearest = pixels[rows, np.maximum(near_column, 0)]
         sides.append((value, found, strong, weak, nearest, near_found))
     (a, a_found, a_strong, a_weak, a_near, a_near_found) = sides[0]
     (b, b_found, b_strong, b_weak, b_near, b_near_found) = sides[1]
