@@ -43,13 +43,15 @@ RUNTIMES = (
     "keras-jax-cached",
     "litert",
 )
+_KERAS_TENSORFLOW = ["tensorflow", "keras", "tensorboard", "ml_dtypes", "h5py", "optree"]
+_KERAS_JAX = ["jax", "jaxlib", "keras", "ml_dtypes", "h5py", "optree", "opt_einsum"]
 #: The packages each runtime installs (their folders in site-packages), for the size column.
 PACKAGES = {
     "onnx": ["onnxruntime"],
-    "keras-tensorflow": ["tensorflow", "keras", "tensorboard", "ml_dtypes", "h5py", "optree"],
-    "keras-tensorflow-bf16": ["tensorflow", "keras", "tensorboard", "ml_dtypes", "h5py", "optree"],
-    "keras-jax": ["jax", "jaxlib", "keras", "ml_dtypes", "h5py", "optree", "opt_einsum"],
-    "keras-jax-cached": ["jax", "jaxlib", "keras", "ml_dtypes", "h5py", "optree", "opt_einsum"],
+    "keras-tensorflow": _KERAS_TENSORFLOW,
+    "keras-tensorflow-bf16": _KERAS_TENSORFLOW,
+    "keras-jax": _KERAS_JAX,
+    "keras-jax-cached": _KERAS_JAX,
     "litert": ["ai_edge_litert"],
 }
 SIZE = 256

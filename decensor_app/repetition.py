@@ -199,6 +199,16 @@ def _local_error(pixels: np.ndarray, known: np.ndarray, shift: int) -> np.ndarra
     return np.minimum(errors[0], errors[1])
 
 
+def _either(first: np.ndarray, first_found: np.ndarray, second: np.ndarray,
+            second_found: np.ndarray) -> np.ndarray:  # fmt: skip
+    """HxWx3: the mean of the two sides' copies where both were found, else the one found."""
+    return np.where(
+        (first_found & second_found)[..., None],
+        (first + second) / 2,
+        np.where(first_found[..., None], first, second),
+    )
+
+
 def horizontal_copy(
     image: np.ndarray, hole: np.ndarray, period: int, target: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -243,19 +253,14 @@ def horizontal_copy(
     (a, a_found, a_strong, a_weak, a_near, a_near_found) = sides[0]
     (b, b_found, b_strong, b_weak, b_near, b_near_found) = sides[1]
     agree = np.abs(a - b).mean(axis=2) <= AGREE_MAX
-    copy = np.where((a_found & b_found)[..., None], (a + b) / 2, np.where(a_found[..., None], a, b))
+    copy = _either(a, a_found, b, b_found)
     trusted = (a_weak & b_weak & agree) | (a_strong & ~b_found) | (b_strong & ~a_found)
     # Pixels between trusted ones (an edge whose source the paint's anti-aliased fringe
     # spoilt, or without evidence near the patch's edge) take the nearest copy too, rather
     # than leaving specks of the engine's fill inside the continued pattern.
     closed = cv2.morphologyEx(trusted.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
     gaps = closed.astype(bool) & ~trusted & target & (a_near_found | b_near_found)
-    near = np.where(
-        (a_near_found & b_near_found)[..., None],
-        (a_near + b_near) / 2,
-        np.where(a_near_found[..., None], a_near, b_near),
-    )
-    copy = np.where(gaps[..., None], near, copy)
+    copy = np.where(gaps[..., None], _either(a_near, a_near_found, b_near, b_near_found), copy)
     return copy, trusted | gaps
 
 

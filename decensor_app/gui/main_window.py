@@ -303,21 +303,24 @@ class AboutDialog(QDialog):
 
 
 class _SettingsScroll(QScrollArea):
-    """The settings in a scroll area that asks for their whole current height (QScrollArea
+    """``content`` in a scroll area that asks for its whole current height (QScrollArea
     caches its widget's size hint once, so text that grows later, a CJK font found after the
-    first layout say, made it scroll where the window had room) and never more."""
+    first layout say, made it scroll where the window had room) and is never taller."""
+
+    def __init__(self, content: QWidget) -> None:
+        super().__init__()
+        self.content = content
+        self.setWidget(content)
+        content.installEventFilter(self)
+        self.setMaximumHeight(content.sizeHint().height())
 
     def sizeHint(self) -> QSize:
-        content = self.widget()
-        if content is None:
-            return super().sizeHint()
-        hint = content.sizeHint()
+        hint = self.content.sizeHint()
         return QSize(hint.width() + self.verticalScrollBar().sizeHint().width(), hint.height())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        content = self.widget()
-        if watched is content and event.type() == QEvent.Type.LayoutRequest:
-            self.setMaximumHeight(watched.sizeHint().height())
+        if watched is self.content and event.type() == QEvent.Type.LayoutRequest:
+            self.setMaximumHeight(self.content.sizeHint().height())
             self.updateGeometry()
         return super().eventFilter(watched, event)
 
@@ -497,9 +500,7 @@ class MainWindow(QMainWindow):
         self.log.setToolTip(self.tr("What happened, with the time (File > Save log keeps it)"))
 
         # In a scroll area: on a small or scaled screen the window still fits (it scrolls).
-        self.settings_scroll = settings_scroll = _SettingsScroll()
-        settings_scroll.setWidget(settings_box)
-        settings_box.installEventFilter(settings_scroll)
+        self.settings_scroll = settings_scroll = _SettingsScroll(settings_box)
         settings_scroll.setWidgetResizable(True)
         settings_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         # Never wider or taller than the settings need; shorter (scrolling) only when it must.
@@ -508,7 +509,6 @@ class MainWindow(QMainWindow):
             settings_box.minimumSizeHint().width()
             + settings_scroll.verticalScrollBar().sizeHint().width()
         )
-        settings_scroll.setMaximumHeight(settings_box.sizeHint().height())
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(settings_scroll)

@@ -133,9 +133,8 @@ def restore_variations(
             ):
                 paste_patch(untransform(output, symmetry), patch, crop, result, paste)
             if continue_patterns and original is None:
-                crop_hole = hole[rows, cols]
-                known = np.where(crop_hole[..., None], 0, rgb[rows, cols]).astype(np.uint8)
-                fill, taken = repetition.continue_patterns(known, crop_hole, paste)
+                # From the input's own known pixels (its hole pixels are never read).
+                fill, taken = repetition.continue_patterns(rgb[rows, cols], hole[rows, cols], paste)
                 for result in results:  # the same for every variation: it is the picture's
                     result[rows, cols][taken] = fill[taken]
             pending[rows, cols][paste] = False
